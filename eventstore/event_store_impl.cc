@@ -1,0 +1,775 @@
+// Opening, reading, proving, checkpointing, verifying and closing the store. The append
+// path (the sequencer) is in sequencer.cc; subscriptions in subscription.cc; backups in
+// backup.cc.
+#include "eventstore/event_store_impl.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "eventstore/base/status_macros.h"
+#include "eventstore/rocksdb_interop.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+
+namespace ctg::eventstore {
+namespace {
+
+constexpr const char* kColumnFamilyNames[kColumnFamilyCount] = {
+    "entries", "payloads", "streams", "heads", "tags", "ids", "tree", "meta"};
+
+absl::Status ErrnoError(absl::string_view what, absl::string_view path) {
+  return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
+}  // namespace
+
+// Temporary file, fsync, rename, fsync of the directory.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("cannot create", tmp);
+  size_t written = 0;
+  while (written < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status status = ErrnoError("cannot write", tmp);
+      ::close(fd);
+      return status;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    absl::Status status = ErrnoError("cannot fsync", tmp);
+    ::close(fd);
+    return status;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoError("cannot rename", tmp);
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  int dir_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return ErrnoError("cannot open directory", parent);
+  int rc = ::fsync(dir_fd);
+  ::close(dir_fd);
+  if (rc != 0) return ErrnoError("cannot fsync directory", parent);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// The whole file, or NOT_FOUND.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return absl::NotFoundError(path);
+    return ErrnoError("cannot read", path);
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+absl::Status ClosedError() { return absl::FailedPreconditionError("the event store is closed"); }
+
+}  // namespace
+
+std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilyDescriptors(const Options& options) {
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (int i = 0; i < kColumnFamilyCount; ++i) {
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = cache;
+    // Point lookups (idempotency ids, stream heads, tree nodes) skip files with a filter.
+    if (i == kIds || i == kHeads || i == kTree || i == kEntries) {
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    }
+    rocksdb::ColumnFamilyOptions cf_options;
+    cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    descriptors.emplace_back(kColumnFamilyNames[i], cf_options);
+  }
+  return descriptors;
+}
+
+absl::StatusOr<tlog::Hash> RootFromTree(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree,
+                                        uint64_t size) {
+  return tlog::RootAt(size, [&](int level, uint64_t index) -> absl::StatusOr<tlog::Hash> {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), tree, TreeKey(level, index), &value);
+    if (s.IsNotFound()) {
+      return absl::DataLossError(
+          absl::StrCat("tree node (level ", level, ", index ", index, ") is missing"));
+    }
+    if (!s.ok()) return FromRocksDb(s, "reading a tree node");
+    return tlog::HashFromBytes(value);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(absl::string_view dir,
+                                                             const Options& options) {
+  return EventStoreImpl::OpenImpl(dir, options);
+}
+
+EventStoreImpl::EventStoreImpl(std::string dir, Options options)
+    : dir_(std::move(dir)), options_(std::move(options)) {}
+
+EventStoreImpl::~EventStoreImpl() { Close().IgnoreError(); }
+
+absl::StatusOr<std::unique_ptr<EventStore>> EventStoreImpl::OpenImpl(absl::string_view dir,
+                                                                     const Options& options) {
+  if (dir.empty()) return absl::InvalidArgumentError("store directory is empty");
+  if (options.origin.empty() || options.origin.find_first_of("+ \n") != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("origin '", options.origin, "' must be non-empty, without '+' or spaces"));
+  }
+  if (options.max_batch_events == 0 || options.max_read_count == 0 ||
+      options.max_events_per_append == 0) {
+    return absl::InvalidArgumentError("batch, read and append limits must be positive");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(std::string(dir), ec)) {
+    if (!options.create_if_missing) {
+      return absl::NotFoundError(absl::StrCat("no event store at ", dir));
+    }
+    std::filesystem::create_directories(std::string(dir), ec);
+    if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+  }
+  std::unique_ptr<EventStoreImpl> store(new EventStoreImpl(std::string(dir), options));
+  RETURN_IF_ERROR(store->OpenDatabase());
+  RETURN_IF_ERROR(store->CheckAgainstCheckpoint());
+  store->sequencer_ = std::thread([s = store.get()] { s->SequencerLoop(); });
+  return std::unique_ptr<EventStore>(std::move(store));
+}
+
+absl::Status EventStoreImpl::OpenDatabase() {
+  const std::string log_dir = dir_ + "/log";
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options_.create_if_missing;
+  db_options.create_missing_column_families = true;
+  // An acknowledged write is never rolled back: only a torn last record (a write that was
+  // never acknowledged) is tolerated at recovery; any other corruption refuses to open.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_options.paranoid_checks = true;
+  db_options.max_background_jobs = 2;
+  db_options.bytes_per_sync = 1 << 20;
+  // Keep the 7.8.3 defaults that the durability analysis relies on (see
+  // docs: reference/integrity-privacy-rocksdb.md §3.1).
+  db_options.manual_wal_flush = false;
+  db_options.unordered_write = false;
+  db_options.track_and_verify_wals_in_manifest = false;
+
+  if (!options_.create_if_missing && !std::filesystem::exists(log_dir + "/CURRENT")) {
+    return absl::NotFoundError(absl::StrCat("no event store at ", dir_));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  RETURN_IF_ERROR(FromRocksDb(
+      rocksdb::DB::Open(db_options, log_dir, ColumnFamilyDescriptors(options_), &handles, &db),
+      absl::StrCat("opening the event store at ", dir_)));
+  db_.reset(db);
+  // handles[0] is the default column family, unused; keep it to destroy it on close.
+  handles_.assign(handles.begin() + 1, handles.end());
+  handles_.push_back(handles[0]);
+
+  const std::string key_path =
+      options_.signing_key_path.empty() ? dir_ + "/signing_key.pem" : options_.signing_key_path;
+  ASSIGN_OR_RETURN(key_, tlog::SigningKey::LoadOrCreatePem(key_path, options_.origin));
+
+  // The tree state. The frontier, entries and tree nodes are written in one batch, so they
+  // agree unless the database was altered outside the store.
+  std::string frontier_bytes;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kMeta), std::string(kFrontierKey), &frontier_bytes);
+  if (s.ok()) {
+    ASSIGN_OR_RETURN(frontier_, tlog::Frontier::Parse(frontier_bytes));
+  } else if (!s.IsNotFound()) {
+    return FromRocksDb(s, "reading the tree frontier");
+  }
+  const uint64_t size = frontier_.size();
+
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kEntries)));
+  it->SeekToLast();
+  RETURN_IF_ERROR(FromRocksDb(it->status(), "finding the last entry"));
+  if (it->Valid()) {
+    ASSIGN_OR_RETURN(uint64_t last, DecodePositionKey(View(it->key())));
+    if (size == 0 || last != size - 1) {
+      return absl::DataLossError(absl::StrCat("the log's last entry is at position ", last,
+                                              " but its tree has ", size, " leaves"));
+    }
+    ASSIGN_OR_RETURN(Leaf leaf, DecodeLeaf(View(it->value())));
+    last_time_us_ = leaf.recorded_time_us;
+  } else if (size != 0) {
+    return absl::DataLossError(absl::StrCat("the tree has ", size, " leaves but the log is empty"));
+  }
+  ASSIGN_OR_RETURN(tlog::Hash stored_root, RootFromTree(db_.get(), cf(kTree), size));
+  if (stored_root != frontier_.Root()) {
+    return absl::DataLossError("the stored tree nodes disagree with the stored frontier");
+  }
+  absl::MutexLock lock(&commit_mu_);
+  committed_size_ = size;
+  committed_root_ = stored_root;
+  committed_size_atomic_.store(size);
+  return absl::OkStatus();
+}
+
+std::string EventStoreImpl::CheckpointPath() const { return dir_ + "/checkpoint"; }
+
+absl::Status EventStoreImpl::CheckAgainstCheckpoint() {
+  absl::StatusOr<std::string> note = ReadWholeFile(CheckpointPath());
+  if (absl::IsNotFound(note.status())) return absl::OkStatus();  // never signed yet
+  RETURN_IF_ERROR(note.status());
+  absl::StatusOr<tlog::Checkpoint> checkpoint = tlog::VerifyCheckpoint(*note, key_->verifier());
+  if (!checkpoint.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the last checkpoint (", CheckpointPath(), ") does not verify with this store's key ",
+        key_->verifier().ToString(), ": ", checkpoint.status().message(),
+        ". Open the store with the key that signed it (Options::signing_key_path)."));
+  }
+  const uint64_t size = frontier_.size();
+  if (checkpoint->size > size) {
+    return absl::DataLossError(absl::StrCat(
+        "refusing to start: the log has ", size, " events but the last signed checkpoint (",
+        CheckpointPath(), ") covers ", checkpoint->size,
+        "; the log was truncated or rolled back since it was signed"));
+  }
+  ASSIGN_OR_RETURN(tlog::Hash root, RootFromTree(db_.get(), cf(kTree), checkpoint->size));
+  if (root != checkpoint->root) {
+    return absl::DataLossError(absl::StrCat(
+        "refusing to start: the log's root at size ", checkpoint->size,
+        " differs from the last signed checkpoint (", CheckpointPath(),
+        "); the log was rewritten since it was signed"));
+  }
+  absl::MutexLock lock(&checkpoint_mu_);
+  latest_checkpoint_ = SignedCheckpoint{*checkpoint, *std::move(note)};
+  signed_size_.store(checkpoint->size);
+  signed_time_us_.store(absl::ToUnixMicros(checkpoint->time));
+  return absl::OkStatus();
+}
+
+absl::Status EventStoreImpl::Close() {
+  absl::MutexLock lifecycle_lock(&lifecycle_mu_);
+  if (close_done_) return absl::OkStatus();
+  close_done_ = true;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    stopping_ = true;  // the sequencer completes what is queued, then exits
+    queue_cv_.Signal();
+  }
+  if (sequencer_.joinable()) sequencer_.join();
+  absl::Status status;
+  if (db_ != nullptr && Size() > signed_size_.load()) {
+    status = SignCheckpoint().status();
+  }
+  {
+    absl::MutexLock lock(&commit_mu_);
+    closed_ = true;
+    commit_cv_.SignalAll();  // wakes subscribers
+  }
+  if (db_ != nullptr) {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    }
+    handles_.clear();
+    absl::Status close_status = FromRocksDb(db_->Close(), "closing the event store");
+    if (status.ok()) status = close_status;
+    db_.reset();
+  }
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reads
+
+size_t EventStoreImpl::ClampCount(size_t max_count) const {
+  return std::min(max_count, options_.max_read_count);
+}
+
+absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
+                                                        absl::string_view leaf_bytes,
+                                                        absl::string_view body_bytes) const {
+  ASSIGN_OR_RETURN(Leaf leaf, DecodeLeaf(leaf_bytes));
+  ASSIGN_OR_RETURN(BodyView body, DecodeBody(body_bytes));
+  ASSIGN_OR_RETURN(std::vector<std::string> tags, DecodeTags(body.tags_encoding));
+  if (leaf.position != position) {
+    return absl::DataLossError(absl::StrCat("the entry at position ", position,
+                                            " records position ", leaf.position));
+  }
+  RecordedEvent event;
+  event.id = leaf.id;
+  event.stream = std::move(leaf.stream);
+  event.revision = leaf.revision;
+  event.position = position;
+  event.recorded_time = absl::FromUnixMicros(leaf.recorded_time_us);
+  event.type = std::move(leaf.type);
+  event.metadata.assign(body.metadata.data(), body.metadata.size());
+  event.payload.assign(body.payload.data(), body.payload.size());
+  event.tags = std::move(tags);
+  event.leaf_hash = tlog::LeafHash(leaf_bytes);
+  return event;
+}
+
+absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(uint64_t position) {
+  const std::string key = PositionKey(position);
+  std::string leaf;
+  std::string body;
+  rocksdb::ReadOptions ro;
+  RETURN_IF_ERROR(FromRocksDb(db_->Get(ro, cf(kEntries), key, &leaf),
+                              absl::StrCat("reading the entry at position ", position)));
+  RETURN_IF_ERROR(FromRocksDb(db_->Get(ro, cf(kPayloads), key, &body),
+                              absl::StrCat("reading the payload at position ", position)));
+  return MakeEvent(position, leaf, body);
+}
+
+absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadPositions(
+    const std::vector<uint64_t>& positions) {
+  std::vector<RecordedEvent> events;
+  events.reserve(positions.size());
+  size_t bytes = 0;
+  for (uint64_t position : positions) {
+    ASSIGN_OR_RETURN(RecordedEvent event, ReadEventAt(position));
+    bytes += event.payload.size() + event.metadata.size();
+    events.push_back(std::move(event));
+    if (bytes >= options_.max_read_bytes) break;
+  }
+  return events;
+}
+
+absl::StatusOr<ReadPage> EventStoreImpl::ReadStream(absl::string_view stream, uint64_t from,
+                                                    Direction direction, size_t max_count) {
+  if (max_count == 0) return absl::InvalidArgumentError("max_count must be positive");
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  RETURN_IF_ERROR(ReadHead(stream).status());  // NOT_FOUND for a stream with no event
+  const size_t limit = ClampCount(max_count);
+  const std::string lower = NamedKeyPrefix(stream);
+  std::string upper = lower;
+  upper.back() = '\x01';
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kStreams)));
+  const std::string start = NamedKey(stream, from);
+  if (direction == Direction::kForward) {
+    it->Seek(start);
+  } else {
+    it->SeekForPrev(start);
+  }
+  std::vector<uint64_t> positions;
+  std::vector<uint64_t> revisions;
+  for (; it->Valid() && positions.size() < limit;
+       direction == Direction::kForward ? it->Next() : it->Prev()) {
+    if (it->value().size() != 8) return absl::DataLossError("malformed stream index entry");
+    positions.push_back(GetBigEndian64(View(it->value())));
+    ASSIGN_OR_RETURN(uint64_t revision, DecodeNamedKeyNumber(View(it->key())));
+    revisions.push_back(revision);
+  }
+  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a stream"));
+  ReadPage page;
+  ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
+  if (page.events.size() < positions.size()) {
+    page.next = revisions[page.events.size()];
+  } else if (it->Valid()) {
+    ASSIGN_OR_RETURN(page.next, DecodeNamedKeyNumber(View(it->key())));
+  }
+  return page;
+}
+
+absl::StatusOr<RangeRead> EventStoreImpl::ReadRange(uint64_t from, uint64_t end,
+                                                   const std::optional<std::string>& tag,
+                                                   size_t max_count) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  return ReadRangeLocked(from, end, tag, max_count);
+}
+
+absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_t end,
+                                                         const std::optional<std::string>& tag,
+                                                         size_t max_count) {
+  RangeRead read;
+  read.next = from;
+  if (from >= end || max_count == 0) return read;
+  if (tag.has_value()) {
+    const std::string lower = NamedKey(*tag, from);
+    const std::string upper = NamedKey(*tag, end);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kTags)));
+    std::vector<uint64_t> positions;
+    for (it->Seek(lower); it->Valid() && positions.size() < max_count; it->Next()) {
+      ASSIGN_OR_RETURN(uint64_t position, DecodeNamedKeyNumber(View(it->key())));
+      positions.push_back(position);
+    }
+    RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a tag"));
+    const bool exhausted = !it->Valid();
+    ASSIGN_OR_RETURN(read.events, ReadPositions(positions));
+    read.next = exhausted && read.events.size() == positions.size()
+                    ? end
+                    : read.events.back().position + 1;
+    return read;
+  }
+  // The whole log: entries and payloads share their keys, so read them in lockstep.
+  const std::string lower = PositionKey(from);
+  const std::string upper = PositionKey(end);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> entries(db_->NewIterator(ro, cf(kEntries)));
+  std::unique_ptr<rocksdb::Iterator> payloads(db_->NewIterator(ro, cf(kPayloads)));
+  size_t bytes = 0;
+  uint64_t expected = from;
+  for (entries->Seek(lower), payloads->Seek(lower);
+       entries->Valid() && read.events.size() < max_count && bytes < options_.max_read_bytes;
+       entries->Next(), payloads->Next(), ++expected) {
+    if (!payloads->Valid() || payloads->key() != entries->key()) {
+      return absl::DataLossError(absl::StrCat("the payload at position ", expected, " is missing"));
+    }
+    ASSIGN_OR_RETURN(uint64_t position, DecodePositionKey(View(entries->key())));
+    if (position != expected) {
+      return absl::DataLossError(absl::StrCat("the entry at position ", expected, " is missing"));
+    }
+    ASSIGN_OR_RETURN(RecordedEvent event, MakeEvent(position, View(entries->value()),
+                                                    View(payloads->value())));
+    bytes += event.payload.size() + event.metadata.size();
+    read.events.push_back(std::move(event));
+  }
+  RETURN_IF_ERROR(FromRocksDb(entries->status(), "reading the log"));
+  RETURN_IF_ERROR(FromRocksDb(payloads->status(), "reading the log"));
+  if (expected < end && read.events.size() < max_count && bytes < options_.max_read_bytes) {
+    return absl::DataLossError(absl::StrCat("the entry at position ", expected, " is missing"));
+  }
+  read.next = expected;
+  return read;
+}
+
+absl::StatusOr<ReadPage> EventStoreImpl::ReadLog(uint64_t from, Direction direction,
+                                                 size_t max_count) {
+  if (max_count == 0) return absl::InvalidArgumentError("max_count must be positive");
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  const uint64_t size = Size();
+  const size_t limit = ClampCount(max_count);
+  ReadPage page;
+  if (direction == Direction::kForward) {
+    if (from >= size) return page;
+    ASSIGN_OR_RETURN(RangeRead read, ReadRangeLocked(from, size, std::nullopt, limit));
+    page.events = std::move(read.events);
+    if (read.next < size) page.next = read.next;
+    return page;
+  }
+  if (size == 0) return page;
+  std::vector<uint64_t> positions;
+  for (uint64_t p = std::min(from, size - 1) + 1; p > 0 && positions.size() < limit; --p) {
+    positions.push_back(p - 1);
+  }
+  ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
+  const uint64_t lowest = page.events.back().position;
+  if (lowest > 0) page.next = lowest - 1;
+  return page;
+}
+
+absl::StatusOr<ReadPage> EventStoreImpl::ReadTag(absl::string_view tag, uint64_t from,
+                                                 Direction direction, size_t max_count) {
+  if (max_count == 0) return absl::InvalidArgumentError("max_count must be positive");
+  if (tag.empty()) return absl::InvalidArgumentError("tag is empty");
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  const uint64_t size = Size();
+  const size_t limit = ClampCount(max_count);
+  const std::string lower = NamedKeyPrefix(tag);
+  const std::string upper = NamedKey(tag, size);  // only committed events
+  rocksdb::Slice lower_slice(lower), upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower_slice;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kTags)));
+  if (direction == Direction::kForward) {
+    it->Seek(NamedKey(tag, from));
+  } else {
+    it->SeekForPrev(NamedKey(tag, std::min<uint64_t>(from, size == 0 ? 0 : size - 1)));
+  }
+  std::vector<uint64_t> positions;
+  for (; it->Valid() && positions.size() < limit;
+       direction == Direction::kForward ? it->Next() : it->Prev()) {
+    ASSIGN_OR_RETURN(uint64_t position, DecodeNamedKeyNumber(View(it->key())));
+    positions.push_back(position);
+  }
+  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a tag"));
+  ReadPage page;
+  ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
+  if (page.events.size() < positions.size()) {
+    page.next = positions[page.events.size()];
+  } else if (it->Valid()) {
+    ASSIGN_OR_RETURN(page.next, DecodeNamedKeyNumber(View(it->key())));
+  }
+  return page;
+}
+
+absl::StatusOr<RecordedEvent> EventStoreImpl::GetEvent(uint64_t position) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  if (position >= Size()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("position ", position, " is beyond the log (size ", Size(), ")"));
+  }
+  return ReadEventAt(position);
+}
+
+absl::StatusOr<std::optional<Leaf>> EventStoreImpl::LoadLeafById(const EventId& id,
+                                                                 uint64_t* position) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kIds),
+                               rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size()),
+                               &value);
+  if (s.IsNotFound()) return std::optional<Leaf>();
+  RETURN_IF_ERROR(FromRocksDb(s, "looking up an event id"));
+  if (value.size() != 8) return absl::DataLossError("malformed event id index entry");
+  *position = GetBigEndian64(value);
+  std::string leaf_bytes;
+  RETURN_IF_ERROR(FromRocksDb(
+      db_->Get(rocksdb::ReadOptions(), cf(kEntries), PositionKey(*position), &leaf_bytes),
+      absl::StrCat("reading the entry at position ", *position)));
+  ASSIGN_OR_RETURN(Leaf leaf, DecodeLeaf(leaf_bytes));
+  return std::optional<Leaf>(std::move(leaf));
+}
+
+absl::StatusOr<RecordedEvent> EventStoreImpl::FindEvent(const EventId& id) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  uint64_t position = 0;
+  ASSIGN_OR_RETURN(std::optional<Leaf> leaf, LoadLeafById(id, &position));
+  if (!leaf.has_value() || position >= Size()) {
+    return absl::NotFoundError(absl::StrCat("no event with id ", EventIdToString(id)));
+  }
+  return ReadEventAt(position);
+}
+
+absl::StatusOr<StreamHead> EventStoreImpl::GetStreamHead(absl::string_view stream) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  return ReadHead(stream);
+}
+
+absl::StatusOr<StreamHead> EventStoreImpl::ReadHead(absl::string_view stream) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kHeads), ToSlice(stream), &value);
+  if (s.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("stream '", stream, "' has no event"));
+  }
+  RETURN_IF_ERROR(FromRocksDb(s, "reading a stream head"));
+  if (value.size() != 16) return absl::DataLossError("malformed stream head");
+  return StreamHead{GetBigEndian64(value, 0), GetBigEndian64(value, 8)};
+}
+
+// ---------------------------------------------------------------------------------------
+// Proofs and checkpoints
+
+absl::StatusOr<tlog::Hash> EventStoreImpl::PerfectNode(int level, uint64_t index) {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kTree), TreeKey(level, index), &value);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(
+        absl::StrCat("tree node (level ", level, ", index ", index, ") is missing"));
+  }
+  RETURN_IF_ERROR(FromRocksDb(s, "reading a tree node"));
+  return tlog::HashFromBytes(value);
+}
+
+absl::StatusOr<tlog::Hash> EventStoreImpl::RootAt(uint64_t size) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  if (size > Size()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("tree size ", size, " is beyond the log (size ", Size(), ")"));
+  }
+  return RootFromTree(db_.get(), cf(kTree), size);
+}
+
+absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::InclusionProof(uint64_t position,
+                                                                       uint64_t size) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  if (size > Size()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("tree size ", size, " is beyond the log (size ", Size(), ")"));
+  }
+  return tlog::InclusionProof(position, size, [this](int level, uint64_t index) {
+    return PerfectNode(level, index);
+  });
+}
+
+absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::ConsistencyProof(uint64_t old_size,
+                                                                         uint64_t new_size) {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  if (new_size > Size()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("tree size ", new_size, " is beyond the log (size ", Size(), ")"));
+  }
+  return tlog::ConsistencyProof(old_size, new_size, [this](int level, uint64_t index) {
+    return PerfectNode(level, index);
+  });
+}
+
+absl::StatusOr<SignedCheckpoint> EventStoreImpl::LatestCheckpoint() {
+  absl::MutexLock lock(&checkpoint_mu_);
+  if (!latest_checkpoint_.has_value()) {
+    return absl::NotFoundError("no checkpoint has been signed yet");
+  }
+  return *latest_checkpoint_;
+}
+
+absl::StatusOr<SignedCheckpoint> EventStoreImpl::SignCheckpoint() {
+  absl::MutexLock lock(&checkpoint_mu_);
+  return SignCheckpointLocked();
+}
+
+absl::StatusOr<SignedCheckpoint> EventStoreImpl::SignCheckpointLocked() {
+  if (!options_.sync) {
+    // Acknowledged but not yet synced events must be on disk before a checkpoint covers them.
+    RETURN_IF_ERROR(FromRocksDb(db_->SyncWAL(), "syncing the log before signing"));
+  }
+  tlog::Checkpoint checkpoint;
+  {
+    absl::MutexLock commit_lock(&commit_mu_);
+    checkpoint.size = committed_size_;
+    checkpoint.root = committed_root_;
+  }
+  if (latest_checkpoint_.has_value() && latest_checkpoint_->checkpoint.size >= checkpoint.size) {
+    return *latest_checkpoint_;  // the log has not grown: nothing new to commit to
+  }
+  checkpoint.origin = options_.origin;
+  const int64_t now_us =
+      std::max(absl::ToUnixMicros(options_.clock()), signed_time_us_.load());
+  checkpoint.time = absl::FromUnixMicros(now_us);
+  ASSIGN_OR_RETURN(std::string note, key_->Sign(checkpoint));
+  RETURN_IF_ERROR(WriteFileAtomically(CheckpointPath(), note));
+  latest_checkpoint_ = SignedCheckpoint{checkpoint, std::move(note)};
+  signed_size_.store(checkpoint.size);
+  signed_time_us_.store(now_us);
+  last_sign_wall_us_.store(absl::ToUnixMicros(absl::Now()));
+  return *latest_checkpoint_;
+}
+
+const tlog::VerifierKey& EventStoreImpl::verifier_key() const { return key_->verifier(); }
+
+// ---------------------------------------------------------------------------------------
+// Verification
+
+absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
+  absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
+  if (db_ == nullptr) return ClosedError();
+  const uint64_t size = Size();
+  std::optional<SignedCheckpoint> checkpoint;
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    checkpoint = latest_checkpoint_;
+  }
+  VerifyReport report;
+  auto fail = [&report](uint64_t position, std::string problem) {
+    report.first_bad_position = position;
+    report.problem = std::move(problem);
+    return report;
+  };
+
+  const std::string upper = PositionKey(size);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.fill_cache = false;  // a full scan must not evict the working set
+  ro.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> entries(db_->NewIterator(ro, cf(kEntries)));
+  std::unique_ptr<rocksdb::Iterator> payloads(db_->NewIterator(ro, cf(kPayloads)));
+  std::unique_ptr<rocksdb::Iterator> leaves(db_->NewIterator(ro, cf(kTree)));
+  const std::string first_leaf = TreeKey(0, 0);
+  leaves->Seek(first_leaf);
+  entries->SeekToFirst();
+  payloads->SeekToFirst();
+
+  tlog::Frontier frontier;
+  for (uint64_t position = 0; position < size; ++position) {
+    const std::string key = PositionKey(position);
+    if (!entries->Valid() || entries->key() != key) {
+      RETURN_IF_ERROR(FromRocksDb(entries->status(), "verifying the log"));
+      return fail(position, "the entry is missing");
+    }
+    if (!payloads->Valid() || payloads->key() != key) {
+      RETURN_IF_ERROR(FromRocksDb(payloads->status(), "verifying the log"));
+      return fail(position, "the payload record is missing");
+    }
+    absl::StatusOr<Leaf> leaf = DecodeLeaf(View(entries->value()));
+    if (!leaf.ok()) return fail(position, std::string(leaf.status().message()));
+    if (leaf->position != position) {
+      return fail(position, absl::StrCat("the entry records position ", leaf->position));
+    }
+    absl::StatusOr<BodyView> body = DecodeBody(View(payloads->value()));
+    if (!body.ok()) return fail(position, std::string(body.status().message()));
+    if (tlog::Sha256(body->metadata) != leaf->metadata_digest) {
+      return fail(position, "the metadata does not match the digest in the entry");
+    }
+    if (tlog::Sha256(body->payload) != leaf->payload_digest) {
+      return fail(position, "the payload does not match the digest in the entry");
+    }
+    if (tlog::Sha256(body->tags_encoding) != leaf->tags_digest) {
+      return fail(position, "the tags do not match the digest in the entry");
+    }
+    const tlog::Hash leaf_hash = tlog::LeafHash(View(entries->value()));
+    if (!leaves->Valid() || leaves->key() != TreeKey(0, position) ||
+        View(leaves->value()) != tlog::HashBytes(leaf_hash)) {
+      RETURN_IF_ERROR(FromRocksDb(leaves->status(), "verifying the log"));
+      return fail(position, "the entry's leaf hash differs from the stored tree");
+    }
+    // Every interior node the leaf completes must match the stored tree: a record rewritten
+    // together with its leaf node shows up at the first node above it.
+    absl::Status node_status;
+    std::optional<std::pair<int, uint64_t>> bad_node;
+    frontier.Append(leaf_hash, [&](int level, uint64_t index, const tlog::Hash& hash) {
+      if (level == 0 || bad_node.has_value() || !node_status.ok()) return;
+      absl::StatusOr<tlog::Hash> stored = PerfectNode(level, index);
+      if (!stored.ok()) {
+        node_status = stored.status();
+      } else if (*stored != hash) {
+        bad_node = std::make_pair(level, index);
+      }
+    });
+    RETURN_IF_ERROR(node_status);
+    if (bad_node.has_value()) {
+      const uint64_t first = bad_node->second << bad_node->first;
+      const uint64_t last = ((bad_node->second + 1) << bad_node->first) - 1;
+      return fail(first, absl::StrCat("the events at positions ", first, "..", last,
+                                      " do not match the stored tree node above them (level ",
+                                      bad_node->first, "): one of them was rewritten"));
+    }
+    if (checkpoint.has_value() && frontier.size() == checkpoint->checkpoint.size &&
+        frontier.Root() != checkpoint->checkpoint.root) {
+      return fail(position, absl::StrCat("the root at size ", frontier.size(),
+                                         " differs from the signed checkpoint"));
+    }
+    ++report.events_checked;
+    entries->Next();
+    payloads->Next();
+    leaves->Next();
+  }
+  RETURN_IF_ERROR(FromRocksDb(entries->status(), "verifying the log"));
+  report.root = frontier.Root();
+  ASSIGN_OR_RETURN(tlog::Hash stored_root, RootFromTree(db_.get(), cf(kTree), size));
+  if (stored_root != report.root) {
+    report.problem = absl::StrCat("the stored tree's root at size ", size,
+                                  " differs from the root recomputed from the events");
+  }
+  return report;
+}
+
+}  // namespace ctg::eventstore

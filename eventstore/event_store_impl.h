@@ -1,0 +1,175 @@
+// EventStoreImpl: the RocksDB-backed EventStore. Internal to eventstore/; use event_store.h.
+//
+// Threads: callers of Append enqueue a PendingAppend and block on it; one sequencer thread
+// (SequencerLoop) drains the queue in groups, decides each append, writes one synced
+// WriteBatch per group, publishes the new committed size and wakes the callers. Readers
+// read RocksDB directly, bounded by the committed size. Subscriptions wait on commit_mu_.
+#ifndef CTG_EVENTSTORE_EVENT_STORE_IMPL_H_
+#define CTG_EVENTSTORE_EVENT_STORE_IMPL_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "eventstore/encoding.h"
+#include "eventstore/event_store.h"
+#include "rocksdb/db.h"
+
+namespace ctg::eventstore {
+
+// Column families, in the order of EventStoreImpl::handles_.
+enum ColumnFamily { kEntries = 0, kPayloads, kStreams, kHeads, kTags, kIds, kTree, kMeta,
+                    kColumnFamilyCount };
+
+// The root of the tree of `size` events from the perfect nodes in `tree` (shared with
+// Restore, which checks a restored database before any EventStore opens it).
+absl::StatusOr<tlog::Hash> RootFromTree(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree,
+                                        uint64_t size);
+
+// Writes `contents` to `path` so that a crash leaves either the old or the new file.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
+
+// Events read by EventStoreImpl::ReadRange, and where the next read starts: every event of
+// the range before `next` was returned or did not match the filter.
+struct RangeRead {
+  std::vector<RecordedEvent> events;
+  uint64_t next = 0;
+};
+
+// Column family descriptors with the options each index needs.
+std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilyDescriptors(const Options& options);
+
+class EventStoreImpl final : public EventStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<EventStore>> OpenImpl(absl::string_view dir,
+                                                              const Options& options);
+  ~EventStoreImpl() override;
+
+  absl::StatusOr<AppendResult> Append(absl::string_view stream, ExpectedRevision expected,
+                                      std::vector<EventData> events) override;
+  absl::StatusOr<ReadPage> ReadStream(absl::string_view stream, uint64_t from,
+                                      Direction direction, size_t max_count) override;
+  absl::StatusOr<ReadPage> ReadLog(uint64_t from, Direction direction,
+                                   size_t max_count) override;
+  absl::StatusOr<ReadPage> ReadTag(absl::string_view tag, uint64_t from, Direction direction,
+                                   size_t max_count) override;
+  absl::StatusOr<RecordedEvent> GetEvent(uint64_t position) override;
+  absl::StatusOr<RecordedEvent> FindEvent(const EventId& id) override;
+  absl::StatusOr<StreamHead> GetStreamHead(absl::string_view stream) override;
+  uint64_t Size() const override { return committed_size_atomic_.load(); }
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      const SubscriptionOptions& options) override;
+  absl::StatusOr<tlog::Hash> RootAt(uint64_t size) override;
+  absl::StatusOr<std::vector<tlog::Hash>> InclusionProof(uint64_t position,
+                                                         uint64_t size) override;
+  absl::StatusOr<std::vector<tlog::Hash>> ConsistencyProof(uint64_t old_size,
+                                                           uint64_t new_size) override;
+  absl::StatusOr<SignedCheckpoint> LatestCheckpoint() override;
+  absl::StatusOr<SignedCheckpoint> SignCheckpoint() override;
+  const tlog::VerifierKey& verifier_key() const override;
+  absl::StatusOr<VerifyReport> Verify() override;
+  absl::StatusOr<BackupInfo> Backup(absl::string_view backup_dir) override;
+  absl::Status Close() override;
+
+  // For SubscriptionImpl: waits until the committed size exceeds `position`, `timeout`
+  // passes, `*cancelled` becomes true (CANCELLED) or the store closes
+  // (FAILED_PRECONDITION). Returns the committed size.
+  absl::StatusOr<uint64_t> WaitForCommit(uint64_t position, absl::Duration timeout,
+                                         const std::atomic<bool>* cancelled);
+  // Wakes WaitForCommit callers so that they re-check their cancellation flag.
+  void WakeWaiters();
+  // Events with positions in [from, end) carrying `tag` (or all events if tag is empty),
+  // at most max_count.
+  absl::StatusOr<RangeRead> ReadRange(uint64_t from, uint64_t end,
+                                      const std::optional<std::string>& tag, size_t max_count);
+  const Options& options() const { return options_; }
+
+ private:
+  struct PendingAppend;  // one caller's append, owned by the caller's stack frame
+  struct GroupState;     // the sequencer's view of the log while it builds one group
+
+  EventStoreImpl(std::string dir, Options options);
+  absl::Status OpenDatabase();
+  absl::Status CheckAgainstCheckpoint();
+
+  // The sequencer thread and its steps.
+  void SequencerLoop();
+  void CommitGroup(std::vector<PendingAppend*>& group);
+  absl::StatusOr<AppendResult> Sequence(const PendingAppend& append, GroupState& state,
+                                        rocksdb::WriteBatch& batch);
+  absl::StatusOr<std::optional<AppendResult>> CheckReplay(const PendingAppend& append,
+                                                          GroupState& state);
+  absl::StatusOr<std::optional<StreamHead>> LookupHead(const std::string& stream,
+                                                       GroupState& state);
+  bool CheckpointDue() const;
+
+  // Reading helpers; callers hold lifecycle_mu_ (shared) and checked that db_ is open.
+  absl::StatusOr<RangeRead> ReadRangeLocked(uint64_t from, uint64_t end,
+                                            const std::optional<std::string>& tag,
+                                            size_t max_count);
+  absl::StatusOr<StreamHead> ReadHead(absl::string_view stream);
+  absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position);
+  absl::StatusOr<RecordedEvent> MakeEvent(uint64_t position, absl::string_view leaf_bytes,
+                                          absl::string_view body_bytes) const;
+  absl::StatusOr<std::vector<RecordedEvent>> ReadPositions(const std::vector<uint64_t>& positions);
+  size_t ClampCount(size_t max_count) const;
+  absl::StatusOr<tlog::Hash> PerfectNode(int level, uint64_t index);
+  absl::StatusOr<std::optional<Leaf>> LoadLeafById(const EventId& id, uint64_t* position);
+
+  absl::StatusOr<SignedCheckpoint> SignCheckpointLocked()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(checkpoint_mu_);
+  std::string CheckpointPath() const;
+
+  rocksdb::ColumnFamilyHandle* cf(ColumnFamily family) const { return handles_[family]; }
+
+  const std::string dir_;
+  const Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned, destroyed before db_
+  std::unique_ptr<tlog::SigningKey> key_;
+
+  // The append queue.
+  absl::Mutex queue_mu_;
+  absl::CondVar queue_cv_;
+  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  absl::Status failure_ ABSL_GUARDED_BY(queue_mu_);  // set when a write failed: fail-stop
+  std::thread sequencer_;
+
+  // Owned by the sequencer thread once it runs (set up by Open before that).
+  tlog::Frontier frontier_;
+  absl::flat_hash_map<std::string, StreamHead> head_cache_;
+  int64_t last_time_us_ = 0;
+
+  // What is durable, published after each synced write.
+  mutable absl::Mutex commit_mu_;
+  uint64_t committed_size_ ABSL_GUARDED_BY(commit_mu_) = 0;
+  tlog::Hash committed_root_ ABSL_GUARDED_BY(commit_mu_){};
+  bool closed_ ABSL_GUARDED_BY(commit_mu_) = false;
+  absl::CondVar commit_cv_;  // signalled on every commit, on close and by WakeWaiters
+  std::atomic<uint64_t> committed_size_atomic_{0};
+
+  // Checkpoints.
+  absl::Mutex checkpoint_mu_;
+  std::optional<SignedCheckpoint> latest_checkpoint_ ABSL_GUARDED_BY(checkpoint_mu_);
+  std::atomic<uint64_t> signed_size_{0};
+  std::atomic<int64_t> signed_time_us_{0};      // checkpoint time (options_.clock)
+  std::atomic<int64_t> last_sign_wall_us_{0};   // wall time of the last signing (absl::Now)
+
+  // Lifecycle: readers hold it shared while they use db_; Close holds it exclusively to
+  // tear the database down, after which every call fails with FAILED_PRECONDITION.
+  absl::Mutex lifecycle_mu_;
+  bool close_done_ ABSL_GUARDED_BY(lifecycle_mu_) = false;
+};
+
+}  // namespace ctg::eventstore
+
+#endif  // CTG_EVENTSTORE_EVENT_STORE_IMPL_H_

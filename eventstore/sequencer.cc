@@ -1,0 +1,385 @@
+// The append path: validation in the caller's thread, then the sequencer thread that
+// decides every append of a group against the current stream heads, assigns gap-free
+// positions, extends the Merkle tree and writes the whole group in one synced WriteBatch.
+// Nothing is acknowledged before its batch is durable.
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
+#include "eventstore/base/status_macros.h"
+#include "eventstore/event_store_impl.h"
+#include "eventstore/rocksdb_interop.h"
+
+namespace ctg::eventstore {
+namespace {
+
+constexpr size_t kMaxNameBytes = 256;
+
+// Stream names, event types and tags: 1..256 bytes of printable ASCII (no spaces, no
+// control characters), so that they are safe in keys, logs and file names.
+absl::Status ValidateName(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is empty"));
+  if (value.size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(),
+                                                   " bytes long; the limit is ", kMaxNameBytes));
+  }
+  for (size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s has byte 0x%02x at offset %d; only printable ASCII without spaces is allowed",
+          field, c, i));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// WriteBatch::Put fails only when the batch has a size limit, which ours never has.
+void Put(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const rocksdb::Slice& key,
+         const rocksdb::Slice& value) {
+  batch.Put(cf, key, value).PermitUncheckedError();
+}
+
+rocksdb::Slice IdSlice(const EventId& id) {
+  return rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size());
+}
+
+}  // namespace
+
+std::string ExpectedRevision::ToString() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any";
+    case Kind::kNoStream:
+      return "no_stream";
+    case Kind::kStreamExists:
+      return "stream_exists";
+    case Kind::kExact:
+      return absl::StrCat("exact(", revision_, ")");
+  }
+  return "unknown";
+}
+
+// One event ready for the sequencer: validated, tags canonical, digests computed.
+struct PreparedEvent {
+  EventData data;
+  std::string tags_encoding;
+  tlog::Hash metadata_digest{};
+  tlog::Hash payload_digest{};
+  tlog::Hash tags_digest{};
+};
+
+struct EventStoreImpl::PendingAppend {
+  std::string stream;
+  ExpectedRevision expected = ExpectedRevision::Any();
+  std::vector<PreparedEvent> events;
+  size_t bytes = 0;
+  // Set by the sequencer before `done` is notified.
+  absl::StatusOr<AppendResult> result;
+  absl::Notification done;
+};
+
+struct EventStoreImpl::GroupState {
+  uint64_t first_position = 0;  // the log size before the group
+  uint64_t next_position = 0;
+  tlog::Frontier frontier;
+  int64_t time_us = 0;
+  absl::flat_hash_map<std::string, StreamHead> heads;  // streams appended to in this group
+  absl::flat_hash_map<EventId, std::pair<uint64_t, Leaf>> ids;  // events of this group
+};
+
+absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
+                                                    ExpectedRevision expected,
+                                                    std::vector<EventData> events) {
+  RETURN_IF_ERROR(ValidateName("stream", stream));
+  if (events.empty()) {
+    return absl::InvalidArgumentError("events is empty: an append needs at least one event");
+  }
+  if (events.size() > options_.max_events_per_append) {
+    return absl::InvalidArgumentError(absl::StrCat("events has ", events.size(),
+                                                   " events; the limit per append is ",
+                                                   options_.max_events_per_append));
+  }
+  PendingAppend append;
+  append.stream = std::string(stream);
+  append.expected = expected;
+  append.events.reserve(events.size());
+  absl::flat_hash_set<EventId> seen;
+  for (size_t i = 0; i < events.size(); ++i) {
+    EventData& event = events[i];
+    const std::string field = absl::StrCat("events[", i, "]");
+    RETURN_IF_ERROR(ValidateName(field + ".type", event.type));
+    if (event.id == EventId{}) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".id is the nil UUID"));
+    }
+    if (!seen.insert(event.id).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".id ", EventIdToString(event.id), " repeats an earlier event's id"));
+    }
+    if (event.tags.size() > options_.max_tags_per_event) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".tags has ", event.tags.size(),
+                                                     " tags; the limit is ",
+                                                     options_.max_tags_per_event));
+    }
+    size_t bytes = event.metadata.size() + event.payload.size();
+    for (size_t j = 0; j < event.tags.size(); ++j) {
+      RETURN_IF_ERROR(ValidateName(absl::StrCat(field, ".tags[", j, "]"), event.tags[j]));
+      bytes += event.tags[j].size();
+    }
+    if (bytes > options_.max_event_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(field, " is ", bytes,
+                                                     " bytes; the limit is ",
+                                                     options_.max_event_bytes));
+    }
+    std::sort(event.tags.begin(), event.tags.end());
+    event.tags.erase(std::unique(event.tags.begin(), event.tags.end()), event.tags.end());
+    PreparedEvent prepared;
+    prepared.tags_encoding = EncodeTags(event.tags);
+    prepared.metadata_digest = tlog::Sha256(event.metadata);
+    prepared.payload_digest = tlog::Sha256(event.payload);
+    prepared.tags_digest = tlog::Sha256(prepared.tags_encoding);
+    prepared.data = std::move(event);
+    append.bytes += bytes;
+    append.events.push_back(std::move(prepared));
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (stopping_) return absl::FailedPreconditionError("the event store is closed");
+    if (!failure_.ok()) return failure_;
+    queue_.push_back(&append);
+    queue_cv_.Signal();
+  }
+  append.done.WaitForNotification();
+  return std::move(append.result);
+}
+
+void EventStoreImpl::SequencerLoop() {
+  std::vector<PendingAppend*> group;
+  while (true) {
+    absl::Status failure;
+    bool stop = false;
+    group.clear();
+    {
+      absl::MutexLock lock(&queue_mu_);
+      const absl::Time deadline = absl::Now() + options_.checkpoint_interval;
+      while (queue_.empty() && !stopping_) {
+        if (queue_cv_.WaitWithDeadline(&queue_mu_, deadline)) break;
+      }
+      stop = queue_.empty() && stopping_;
+      size_t events = 0;
+      size_t bytes = 0;
+      while (!queue_.empty()) {
+        PendingAppend* next = queue_.front();
+        if (!group.empty() && (events + next->events.size() > options_.max_batch_events ||
+                               bytes + next->bytes > options_.max_batch_bytes)) {
+          break;
+        }
+        events += next->events.size();
+        bytes += next->bytes;
+        group.push_back(next);
+        queue_.pop_front();
+      }
+      failure = failure_;
+    }
+    if (!failure.ok()) {
+      for (PendingAppend* append : group) {
+        append->result = failure;
+        append->done.Notify();
+      }
+    } else if (!group.empty()) {
+      CommitGroup(group);
+    }
+    if (stop) return;  // Close signs the final checkpoint
+    if (CheckpointDue()) {
+      absl::MutexLock lock(&checkpoint_mu_);
+      // A failure (e.g. a full disk) is retried at the next group; appends go on.
+      SignCheckpointLocked().status().IgnoreError();
+    }
+  }
+}
+
+bool EventStoreImpl::CheckpointDue() const {
+  const uint64_t size = Size();
+  const uint64_t signed_size = signed_size_.load();
+  if (size <= signed_size) return false;
+  return size - signed_size >= options_.checkpoint_every_events ||
+         absl::Now() - absl::FromUnixMicros(last_sign_wall_us_.load()) >=
+             options_.checkpoint_interval;
+}
+
+void EventStoreImpl::CommitGroup(std::vector<PendingAppend*>& group) {
+  GroupState state;
+  state.first_position = frontier_.size();
+  state.next_position = frontier_.size();
+  state.frontier = frontier_;
+  state.time_us = std::max(last_time_us_, absl::ToUnixMicros(options_.clock()));
+  rocksdb::WriteBatch batch;
+  bool wrote = false;
+  for (PendingAppend* append : group) {
+    append->result = Sequence(*append, state, batch);
+    wrote = wrote || (append->result.ok() && !append->result->replayed);
+  }
+  if (wrote) {
+    Put(batch, cf(kMeta), std::string(kFrontierKey), state.frontier.Serialize());
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options_.sync;
+    absl::Status status =
+        FromRocksDb(db_->Write(write_options, &batch), "writing a group of events");
+    if (!status.ok()) {
+      // Fail-stop: the in-memory view may no longer match the disk. Nothing of this group is
+      // acknowledged, including replays of events that were part of it.
+      {
+        absl::MutexLock lock(&queue_mu_);
+        failure_ = absl::Status(status.code(),
+                                absl::StrCat(status.message(), "; the store stopped accepting "
+                                                               "appends, reopen it"));
+      }
+      for (PendingAppend* append : group) {
+        if (append->result.ok() && append->result->last_position >= state.first_position) {
+          append->result = status;
+        }
+      }
+    } else {
+      frontier_ = std::move(state.frontier);
+      last_time_us_ = state.time_us;
+      if (head_cache_.size() + state.heads.size() > options_.head_cache_capacity) {
+        head_cache_.clear();
+      }
+      for (auto& [stream, head] : state.heads) head_cache_[stream] = head;
+      absl::MutexLock lock(&commit_mu_);
+      committed_size_ = frontier_.size();
+      committed_root_ = frontier_.Root();
+      committed_size_atomic_.store(committed_size_);
+      commit_cv_.SignalAll();
+    }
+  }
+  for (PendingAppend* append : group) append->done.Notify();  // `append` may be gone after
+}
+
+absl::StatusOr<std::optional<StreamHead>> EventStoreImpl::LookupHead(const std::string& stream,
+                                                                     GroupState& state) {
+  if (auto it = state.heads.find(stream); it != state.heads.end()) return it->second;
+  if (auto it = head_cache_.find(stream); it != head_cache_.end()) return it->second;
+  absl::StatusOr<StreamHead> head = ReadHead(stream);
+  if (absl::IsNotFound(head.status())) return std::optional<StreamHead>();
+  RETURN_IF_ERROR(head.status());
+  return std::optional<StreamHead>(*head);
+}
+
+absl::StatusOr<std::optional<AppendResult>> EventStoreImpl::CheckReplay(
+    const PendingAppend& append, GroupState& state) {
+  const size_t n = append.events.size();
+  std::vector<std::optional<std::pair<uint64_t, Leaf>>> stored(n);
+  size_t found = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const EventId& id = append.events[i].data.id;
+    if (auto it = state.ids.find(id); it != state.ids.end()) {
+      stored[i] = it->second;
+    } else {
+      uint64_t position = 0;
+      ASSIGN_OR_RETURN(std::optional<Leaf> leaf, LoadLeafById(id, &position));
+      if (leaf.has_value()) stored[i] = std::make_pair(position, *std::move(leaf));
+    }
+    if (stored[i].has_value()) ++found;
+  }
+  if (found == 0) return std::optional<AppendResult>();
+  for (size_t i = 0; i < n; ++i) {
+    const PreparedEvent& event = append.events[i];
+    const std::string field = absl::StrCat("events[", i, "].id ", EventIdToString(event.data.id));
+    if (!stored[i].has_value()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "this append mixes stored and new event ids (", field,
+          " is new): retry the original append unchanged, or use fresh ids"));
+    }
+    const auto& [position, leaf] = *stored[i];
+    if (leaf.stream != append.stream || leaf.type != event.data.type ||
+        leaf.metadata_digest != event.metadata_digest ||
+        leaf.payload_digest != event.payload_digest || leaf.tags_digest != event.tags_digest ||
+        position != stored[0]->first + i) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          field, " is already stored at position ", position, " with other content"));
+    }
+  }
+  AppendResult result;
+  result.first_position = stored[0]->first;
+  result.last_position = stored[n - 1]->first;
+  result.revision = stored[n - 1]->second.revision;
+  result.replayed = true;
+  return std::optional<AppendResult>(result);
+}
+
+absl::StatusOr<AppendResult> EventStoreImpl::Sequence(const PendingAppend& append,
+                                                      GroupState& state,
+                                                      rocksdb::WriteBatch& batch) {
+  ASSIGN_OR_RETURN(std::optional<AppendResult> replay, CheckReplay(append, state));
+  if (replay.has_value()) return *replay;
+
+  ASSIGN_OR_RETURN(std::optional<StreamHead> head, LookupHead(append.stream, state));
+  const ExpectedRevision& expected = append.expected;
+  const std::string actual = head.has_value()
+                                 ? absl::StrCat("is at revision ", head->revision)
+                                 : std::string("does not exist");
+  const bool matches = [&] {
+    switch (expected.kind()) {
+      case ExpectedRevision::Kind::kAny:
+        return true;
+      case ExpectedRevision::Kind::kNoStream:
+        return !head.has_value();
+      case ExpectedRevision::Kind::kStreamExists:
+        return head.has_value();
+      case ExpectedRevision::Kind::kExact:
+        return head.has_value() && head->revision == expected.revision();
+    }
+    return false;
+  }();
+  if (!matches) {
+    return absl::AbortedError(absl::StrCat("expected revision ", expected.ToString(),
+                                           " but stream '", append.stream, "' ", actual));
+  }
+
+  uint64_t revision = head.has_value() ? head->revision + 1 : 0;
+  AppendResult result;
+  result.first_position = state.next_position;
+  for (const PreparedEvent& event : append.events) {
+    const uint64_t position = state.next_position++;
+    Leaf leaf;
+    leaf.id = event.data.id;
+    leaf.stream = append.stream;
+    leaf.revision = revision;
+    leaf.position = position;
+    leaf.recorded_time_us = state.time_us;
+    leaf.type = event.data.type;
+    leaf.metadata_digest = event.metadata_digest;
+    leaf.payload_digest = event.payload_digest;
+    leaf.tags_digest = event.tags_digest;
+    const std::string leaf_bytes = EncodeLeaf(leaf);
+    const std::string key = PositionKey(position);
+    Put(batch, cf(kEntries), key, leaf_bytes);
+    Put(batch, cf(kPayloads), key,
+        EncodeBody(event.data.metadata, event.tags_encoding, event.data.payload));
+    Put(batch, cf(kStreams), NamedKey(append.stream, revision), key);
+    for (const std::string& tag : event.data.tags) {
+      Put(batch, cf(kTags), NamedKey(tag, position), rocksdb::Slice());
+    }
+    Put(batch, cf(kIds), IdSlice(event.data.id), key);
+    state.frontier.Append(tlog::LeafHash(leaf_bytes),
+                          [&](int level, uint64_t index, const tlog::Hash& hash) {
+                            Put(batch, cf(kTree), TreeKey(level, index), ToSlice(tlog::HashBytes(hash)));
+                          });
+    state.ids[event.data.id] = {position, std::move(leaf)};
+    result.last_position = position;
+    result.revision = revision++;
+  }
+  StreamHead new_head{result.revision, result.last_position};
+  std::string head_value;
+  PutBigEndian64(&head_value, new_head.revision);
+  PutBigEndian64(&head_value, new_head.last_position);
+  Put(batch, cf(kHeads), append.stream, head_value);
+  state.heads[append.stream] = new_head;
+  return result;
+}
+
+}  // namespace ctg::eventstore
