@@ -1,9 +1,12 @@
 // EventStoreImpl: the RocksDB-backed EventStore. Internal to eventstore/; use event_store.h.
 //
-// Threads: callers of Append enqueue a PendingAppend and block on it; one sequencer thread
-// (SequencerLoop) drains the queue in groups, decides each append, writes one synced
-// WriteBatch per group, publishes the new committed size and wakes the callers. Readers
-// read RocksDB directly, bounded by the committed size. Subscriptions wait on commit_mu_.
+// Threads: callers of Append enqueue a PendingAppend and block on it. The sequencer thread
+// (SequencerLoop) drains the queue in groups and decides every append of a group against its
+// in-memory view of the log, producing one WriteBatch per group. The writer thread
+// (WriterLoop) writes the groups in order, each with one synced Write, then publishes the
+// new committed size and wakes the callers. The two overlap: group k+1 is decided while group
+// k is being fsynced. Readers read RocksDB directly, bounded by the committed size.
+// Subscriptions wait on commit_mu_.
 #ifndef CTG_EVENTSTORE_EVENT_STORE_IMPL_H_
 #define CTG_EVENTSTORE_EVENT_STORE_IMPL_H_
 
@@ -22,6 +25,7 @@
 #include "eventstore/encoding.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 
 namespace ctg::eventstore {
 
@@ -95,6 +99,20 @@ class EventStoreImpl final : public EventStore {
  private:
   struct PendingAppend;  // one caller's append, owned by the caller's stack frame
   struct GroupState;     // the sequencer's view of the log while it builds one group
+  // A decided group on its way from the sequencer to the writer.
+  struct DecidedGroup {
+    std::vector<PendingAppend*> appends;  // results set; notified by the writer
+    rocksdb::WriteBatch batch;
+    bool writes = false;        // false if every append was a replay or refused
+    uint64_t end_position = 0;  // the log size once written
+    tlog::Hash root{};          // the tree root at end_position
+  };
+  // What a decided but not yet durable group added, so that later groups see it.
+  struct InFlightIndex {
+    uint64_t end_position = 0;  // the log size once the group is durable
+    absl::flat_hash_map<EventId, std::pair<uint64_t, Leaf>> ids;
+    absl::flat_hash_map<std::string, StreamHead> heads;
+  };
 
   EventStoreImpl(std::string dir, Options options);
   absl::Status OpenDatabase();
@@ -102,11 +120,15 @@ class EventStoreImpl final : public EventStore {
 
   // The sequencer thread and its steps.
   void SequencerLoop();
-  void CommitGroup(std::vector<PendingAppend*>& group);
+  std::unique_ptr<DecidedGroup> DecideGroup(std::vector<PendingAppend*> group);
+  // The writer thread.
+  void WriterLoop();
+  void WriteGroup(DecidedGroup& group);
   absl::StatusOr<AppendResult> Sequence(const PendingAppend& append, GroupState& state,
                                         rocksdb::WriteBatch& batch);
   absl::StatusOr<std::optional<AppendResult>> CheckReplay(const PendingAppend& append,
                                                           GroupState& state);
+  absl::Status PrefetchStoredIds(const std::vector<PendingAppend*>& group, GroupState& state);
   absl::StatusOr<std::optional<StreamHead>> LookupHead(const std::string& stream,
                                                        GroupState& state);
   bool CheckpointDue() const;
@@ -123,6 +145,7 @@ class EventStoreImpl final : public EventStore {
   size_t ClampCount(size_t max_count) const;
   absl::StatusOr<tlog::Hash> PerfectNode(int level, uint64_t index);
   absl::StatusOr<std::optional<Leaf>> LoadLeafById(const EventId& id, uint64_t* position);
+  absl::StatusOr<Leaf> LoadLeaf(uint64_t position);
 
   absl::StatusOr<SignedCheckpoint> SignCheckpointLocked()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(checkpoint_mu_);
@@ -144,9 +167,20 @@ class EventStoreImpl final : public EventStore {
   absl::Status failure_ ABSL_GUARDED_BY(queue_mu_);  // set when a write failed: fail-stop
   std::thread sequencer_;
 
-  // Owned by the sequencer thread once it runs (set up by Open before that).
+  // Decided groups waiting for the writer, besides the one it is writing. One is enough to
+  // overlap deciding with writing; more would only split the load into smaller groups.
+  static constexpr size_t kMaxGroupsInFlight = 1;
+  absl::Mutex handoff_mu_;
+  absl::CondVar handoff_cv_;
+  std::deque<std::unique_ptr<DecidedGroup>> handoff_ ABSL_GUARDED_BY(handoff_mu_);
+  bool sequencer_done_ ABSL_GUARDED_BY(handoff_mu_) = false;
+  std::thread writer_;
+
+  // Owned by the sequencer thread once it runs (set up by Open before that). This view runs
+  // ahead of the durable log by the groups in flight.
   tlog::Frontier frontier_;
   absl::flat_hash_map<std::string, StreamHead> head_cache_;
+  std::deque<InFlightIndex> in_flight_;  // oldest first
   int64_t last_time_us_ = 0;
 
   // What is durable, published after each synced write.

@@ -1,14 +1,17 @@
-// The append path: validation in the caller's thread, then the sequencer thread that
-// decides every append of a group against the current stream heads, assigns gap-free
-// positions, extends the Merkle tree and writes the whole group in one synced WriteBatch.
-// Nothing is acknowledged before its batch is durable.
+// The append path: validation in the caller's thread; the sequencer thread, which decides
+// every append of a group against the stream heads, assigns gap-free positions and extends
+// the Merkle tree into one WriteBatch per group; and the writer thread, which writes the
+// groups in order with one synced Write each. Nothing is acknowledged before its batch is
+// durable, and groups are acknowledged in log order.
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
+#include "eventstore/rocksdb_interop.h"
 #include "eventstore/base/status_macros.h"
 #include "eventstore/event_store_impl.h"
 #include "eventstore/rocksdb_interop.h"
@@ -89,6 +92,7 @@ struct EventStoreImpl::GroupState {
   int64_t time_us = 0;
   absl::flat_hash_map<std::string, StreamHead> heads;  // streams appended to in this group
   absl::flat_hash_map<EventId, std::pair<uint64_t, Leaf>> ids;  // events of this group
+  absl::flat_hash_map<EventId, uint64_t> stored_ids;  // ids of the group already durable
 };
 
 absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
@@ -157,11 +161,16 @@ absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
 }
 
 void EventStoreImpl::SequencerLoop() {
-  std::vector<PendingAppend*> group;
   while (true) {
+    std::vector<PendingAppend*> group;
     absl::Status failure;
     bool stop = false;
-    group.clear();
+    {
+      // Take appends only once the writer has room for another group: appends keep
+      // queueing during the fsync in progress, so groups grow with the load.
+      absl::MutexLock lock(&handoff_mu_);
+      while (handoff_.size() >= kMaxGroupsInFlight) handoff_cv_.Wait(&handoff_mu_);
+    }
     {
       absl::MutexLock lock(&queue_mu_);
       const absl::Time deadline = absl::Now() + options_.checkpoint_interval;
@@ -190,12 +199,20 @@ void EventStoreImpl::SequencerLoop() {
         append->done.Notify();
       }
     } else if (!group.empty()) {
-      CommitGroup(group);
+      std::unique_ptr<DecidedGroup> decided = DecideGroup(std::move(group));
+      absl::MutexLock lock(&handoff_mu_);
+      handoff_.push_back(std::move(decided));  // only this thread adds: there is room
+      handoff_cv_.SignalAll();
     }
-    if (stop) return;  // Close signs the final checkpoint
+    if (stop) {
+      absl::MutexLock lock(&handoff_mu_);
+      sequencer_done_ = true;  // the writer finishes the handed-over groups, then exits
+      handoff_cv_.SignalAll();
+      return;  // Close signs the final checkpoint
+    }
     if (CheckpointDue()) {
       absl::MutexLock lock(&checkpoint_mu_);
-      // A failure (e.g. a full disk) is retried at the next group; appends go on.
+      // A failure (e.g. a full disk) is retried later; appends go on.
       SignCheckpointLocked().status().IgnoreError();
     }
   }
@@ -210,59 +227,118 @@ bool EventStoreImpl::CheckpointDue() const {
              options_.checkpoint_interval;
 }
 
-void EventStoreImpl::CommitGroup(std::vector<PendingAppend*>& group) {
+absl::Status EventStoreImpl::PrefetchStoredIds(const std::vector<PendingAppend*>& group,
+                                               GroupState& state) {
+  std::vector<rocksdb::Slice> keys;
+  for (const PendingAppend* append : group) {
+    for (const PreparedEvent& event : append->events) keys.push_back(IdSlice(event.data.id));
+  }
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), cf(kIds), keys.size(), keys.data(), values.data(),
+                statuses.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocksDb(statuses[i], "looking up event ids"));
+    if (values[i].size() != 8) return absl::DataLossError("malformed event id index entry");
+    EventId id;
+    std::memcpy(id.data(), keys[i].data(), id.size());
+    state.stored_ids[id] = GetBigEndian64(View(values[i]));
+  }
+  return absl::OkStatus();
+}
+
+std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(
+    std::vector<PendingAppend*> group) {
+  // Groups that became durable are now visible in RocksDB.
+  while (!in_flight_.empty() && in_flight_.front().end_position <= Size()) {
+    in_flight_.pop_front();
+  }
+  auto decided = std::make_unique<DecidedGroup>();
+  decided->appends = std::move(group);
   GroupState state;
   state.first_position = frontier_.size();
   state.next_position = frontier_.size();
   state.frontier = frontier_;
   state.time_us = std::max(last_time_us_, absl::ToUnixMicros(options_.clock()));
-  rocksdb::WriteBatch batch;
-  bool wrote = false;
-  for (PendingAppend* append : group) {
-    append->result = Sequence(*append, state, batch);
-    wrote = wrote || (append->result.ok() && !append->result->replayed);
+  absl::Status prefetch = PrefetchStoredIds(decided->appends, state);
+  for (PendingAppend* append : decided->appends) {
+    append->result = prefetch.ok() ? Sequence(*append, state, decided->batch)
+                                   : absl::StatusOr<AppendResult>(prefetch);
+    decided->writes = decided->writes || (append->result.ok() && !append->result->replayed);
   }
-  if (wrote) {
-    Put(batch, cf(kMeta), std::string(kFrontierKey), state.frontier.Serialize());
+  decided->end_position = state.next_position;
+  if (!decided->writes) return decided;
+
+  Put(decided->batch, cf(kMeta), std::string(kFrontierKey), state.frontier.Serialize());
+  decided->root = state.frontier.Root();
+  // Advance the sequencer's view; if the write fails the store stops (see WriteGroup).
+  frontier_ = std::move(state.frontier);
+  last_time_us_ = state.time_us;
+  if (head_cache_.size() + state.heads.size() > options_.head_cache_capacity) {
+    head_cache_.clear();  // in_flight_ still holds the heads that are not durable yet
+  }
+  for (const auto& [stream, head] : state.heads) head_cache_[stream] = head;
+  in_flight_.push_back(
+      InFlightIndex{decided->end_position, std::move(state.ids), std::move(state.heads)});
+  return decided;
+}
+
+void EventStoreImpl::WriterLoop() {
+  while (true) {
+    std::unique_ptr<DecidedGroup> group;
+    {
+      absl::MutexLock lock(&handoff_mu_);
+      while (handoff_.empty() && !sequencer_done_) handoff_cv_.Wait(&handoff_mu_);
+      if (handoff_.empty()) return;
+      group = std::move(handoff_.front());
+      handoff_.pop_front();
+      handoff_cv_.SignalAll();  // room for the sequencer
+    }
+    WriteGroup(*group);
+  }
+}
+
+void EventStoreImpl::WriteGroup(DecidedGroup& group) {
+  absl::Status status;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    status = failure_;
+  }
+  if (status.ok() && group.writes) {
     rocksdb::WriteOptions write_options;
     write_options.sync = options_.sync;
-    absl::Status status =
-        FromRocksDb(db_->Write(write_options, &batch), "writing a group of events");
+    status = FromRocksDb(db_->Write(write_options, &group.batch), "writing a group of events");
     if (!status.ok()) {
-      // Fail-stop: the in-memory view may no longer match the disk. Nothing of this group is
-      // acknowledged, including replays of events that were part of it.
-      {
-        absl::MutexLock lock(&queue_mu_);
-        failure_ = absl::Status(status.code(),
-                                absl::StrCat(status.message(), "; the store stopped accepting "
-                                                               "appends, reopen it"));
-      }
-      for (PendingAppend* append : group) {
-        if (append->result.ok() && append->result->last_position >= state.first_position) {
-          append->result = status;
-        }
-      }
-    } else {
-      frontier_ = std::move(state.frontier);
-      last_time_us_ = state.time_us;
-      if (head_cache_.size() + state.heads.size() > options_.head_cache_capacity) {
-        head_cache_.clear();
-      }
-      for (auto& [stream, head] : state.heads) head_cache_[stream] = head;
-      absl::MutexLock lock(&commit_mu_);
-      committed_size_ = frontier_.size();
-      committed_root_ = frontier_.Root();
-      committed_size_atomic_.store(committed_size_);
-      commit_cv_.SignalAll();
+      // Fail-stop: the sequencer's view ran ahead of a disk that refused the write.
+      absl::MutexLock lock(&queue_mu_);
+      failure_ = absl::Status(status.code(), absl::StrCat(status.message(),
+                                                          "; the store stopped accepting "
+                                                          "appends, reopen it"));
     }
   }
-  for (PendingAppend* append : group) append->done.Notify();  // `append` may be gone after
+  if (status.ok() && group.writes) {
+    absl::MutexLock lock(&commit_mu_);
+    committed_size_ = group.end_position;
+    committed_root_ = group.root;
+    committed_size_atomic_.store(committed_size_);
+    commit_cv_.SignalAll();
+  }
+  for (PendingAppend* append : group.appends) {
+    // After a failure nothing of this group is acknowledged, replays included: they may
+    // refer to events of a group that never became durable.
+    if (!status.ok()) append->result = status;
+    append->done.Notify();  // `append` may be gone after this
+  }
 }
 
 absl::StatusOr<std::optional<StreamHead>> EventStoreImpl::LookupHead(const std::string& stream,
                                                                      GroupState& state) {
   if (auto it = state.heads.find(stream); it != state.heads.end()) return it->second;
   if (auto it = head_cache_.find(stream); it != head_cache_.end()) return it->second;
+  for (auto group = in_flight_.rbegin(); group != in_flight_.rend(); ++group) {
+    if (auto it = group->heads.find(stream); it != group->heads.end()) return it->second;
+  }
   absl::StatusOr<StreamHead> head = ReadHead(stream);
   if (absl::IsNotFound(head.status())) return std::optional<StreamHead>();
   RETURN_IF_ERROR(head.status());
@@ -278,10 +354,16 @@ absl::StatusOr<std::optional<AppendResult>> EventStoreImpl::CheckReplay(
     const EventId& id = append.events[i].data.id;
     if (auto it = state.ids.find(id); it != state.ids.end()) {
       stored[i] = it->second;
+    } else if (auto stored_it = state.stored_ids.find(id); stored_it != state.stored_ids.end()) {
+      ASSIGN_OR_RETURN(Leaf leaf, LoadLeaf(stored_it->second));
+      stored[i] = std::make_pair(stored_it->second, std::move(leaf));
     } else {
-      uint64_t position = 0;
-      ASSIGN_OR_RETURN(std::optional<Leaf> leaf, LoadLeafById(id, &position));
-      if (leaf.has_value()) stored[i] = std::make_pair(position, *std::move(leaf));
+      for (auto group = in_flight_.rbegin(); group != in_flight_.rend(); ++group) {
+        if (auto it = group->ids.find(id); it != group->ids.end()) {
+          stored[i] = it->second;
+          break;
+        }
+      }
     }
     if (stored[i].has_value()) ++found;
   }
