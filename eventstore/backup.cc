@@ -13,8 +13,7 @@
 namespace ctg::eventstore {
 namespace {
 
-BackupInfo FromRocksDbInfo(const rocksdb::BackupInfo& info,
-                           const tlog::Checkpoint& checkpoint) {
+BackupInfo FromRocksDbInfo(const rocksdb::BackupInfo& info, const tlog::Checkpoint& checkpoint) {
   BackupInfo out;
   out.backup_id = info.backup_id;
   out.time = absl::FromUnixSeconds(info.timestamp);
@@ -30,9 +29,8 @@ absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackupsReadOn
   }
   rocksdb::BackupEngineReadOnly* engine = nullptr;
   RETURN_IF_ERROR(FromRocksDb(
-      rocksdb::BackupEngineReadOnly::Open(rocksdb::Env::Default(),
-                                          rocksdb::BackupEngineOptions(std::string(backup_dir)),
-                                          &engine),
+      rocksdb::BackupEngineReadOnly::Open(
+          rocksdb::Env::Default(), rocksdb::BackupEngineOptions(std::string(backup_dir)), &engine),
       absl::StrCat("opening the backups in ", backup_dir)));
   return std::unique_ptr<rocksdb::BackupEngineReadOnly>(engine);
 }
@@ -49,9 +47,9 @@ absl::StatusOr<BackupInfo> EventStoreImpl::Backup(absl::string_view backup_dir) 
   engine_options.sync = true;
   engine_options.share_files_with_checksum = true;
   rocksdb::BackupEngine* raw_engine = nullptr;
-  RETURN_IF_ERROR(FromRocksDb(
-      rocksdb::BackupEngine::Open(rocksdb::Env::Default(), engine_options, &raw_engine),
-      absl::StrCat("opening the backup directory ", backup_dir)));
+  RETURN_IF_ERROR(
+      FromRocksDb(rocksdb::BackupEngine::Open(rocksdb::Env::Default(), engine_options, &raw_engine),
+                  absl::StrCat("opening the backup directory ", backup_dir)));
   std::unique_ptr<rocksdb::BackupEngine> engine(raw_engine);
   rocksdb::CreateBackupOptions create_options;
   create_options.flush_before_backup = false;  // the WAL files are backed up too
@@ -138,8 +136,7 @@ absl::StatusOr<BackupInfo> EventStore::Restore(absl::string_view backup_dir, uin
       ASSIGN_OR_RETURN(tlog::Hash root,
                        RootFromTree(db.get(), handles[1 + kTree], checkpoint.size));
       if (root != checkpoint.root) {
-        return absl::DataLossError(absl::StrCat("the restored log's root at size ",
-                                                checkpoint.size,
+        return absl::DataLossError(absl::StrCat("the restored log's root at size ", checkpoint.size,
                                                 " differs from the backup's checkpoint"));
       }
       return absl::OkStatus();

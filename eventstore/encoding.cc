@@ -198,8 +198,7 @@ absl::StatusOr<BodyView> DecodeBody(absl::string_view bytes) {
   Reader r(bytes);
   BodyView body;
   uint32_t n;
-  if (!r.U32(&n) || !r.Bytes(n, &body.metadata) || !r.U32(&n) ||
-      !r.Bytes(n, &body.tags_encoding)) {
+  if (!r.U32(&n) || !r.Bytes(n, &body.metadata) || !r.U32(&n) || !r.Bytes(n, &body.tags_encoding)) {
     return absl::DataLossError("truncated event body");
   }
   body.payload = r.rest();

@@ -111,8 +111,7 @@ class EventStore {
   // stream, nothing is written and the original result is returned (replayed = true), also
   // across restarts; an id stored with other content, or a mix of stored and new ids, is
   // ALREADY_EXISTS. Returns once the events are durable (see Options::sync).
-  virtual absl::StatusOr<AppendResult> Append(absl::string_view stream,
-                                              ExpectedRevision expected,
+  virtual absl::StatusOr<AppendResult> Append(absl::string_view stream, ExpectedRevision expected,
                                               std::vector<EventData> events) = 0;
 
   // Reads up to `max_count` events of `stream` from revision `from` (inclusive) in

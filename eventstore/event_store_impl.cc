@@ -162,6 +162,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStoreImpl::OpenImpl(absl::strin
   RETURN_IF_ERROR(store->CheckAgainstCheckpoint());
   store->sequencer_ = std::thread([s = store.get()] { s->SequencerLoop(); });
   store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->serving_ = true;
   return std::unique_ptr<EventStore>(std::move(store));
 }
 
@@ -260,10 +261,10 @@ absl::Status EventStoreImpl::CheckAgainstCheckpoint() {
   }
   ASSIGN_OR_RETURN(tlog::Hash root, RootFromTree(db_.get(), cf(kTree), checkpoint->size));
   if (root != checkpoint->root) {
-    return absl::DataLossError(absl::StrCat(
-        "refusing to start: the log's root at size ", checkpoint->size,
-        " differs from the last signed checkpoint (", CheckpointPath(),
-        "); the log was rewritten since it was signed"));
+    return absl::DataLossError(
+        absl::StrCat("refusing to start: the log's root at size ", checkpoint->size,
+                     " differs from the last signed checkpoint (", CheckpointPath(),
+                     "); the log was rewritten since it was signed"));
   }
   absl::MutexLock lock(&checkpoint_mu_);
   latest_checkpoint_ = SignedCheckpoint{*checkpoint, *std::move(note)};
@@ -284,7 +285,9 @@ absl::Status EventStoreImpl::Close() {
   if (sequencer_.joinable()) sequencer_.join();  // it hands its last groups to the writer
   if (writer_.joinable()) writer_.join();
   absl::Status status;
-  if (db_ != nullptr && Size() > signed_size_.load()) {
+  // Only a store that passed its open-time checks signs: a refused store must leave the
+  // checkpoint that refused it in place.
+  if (serving_ && db_ != nullptr && Size() > signed_size_.load()) {
     status = SignCheckpoint().status();
   }
   {
@@ -318,8 +321,8 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
   ASSIGN_OR_RETURN(BodyView body, DecodeBody(body_bytes));
   ASSIGN_OR_RETURN(std::vector<std::string> tags, DecodeTags(body.tags_encoding));
   if (leaf.position != position) {
-    return absl::DataLossError(absl::StrCat("the entry at position ", position,
-                                            " records position ", leaf.position));
+    return absl::DataLossError(
+        absl::StrCat("the entry at position ", position, " records position ", leaf.position));
   }
   RecordedEvent event;
   event.id = leaf.id;
@@ -367,35 +370,47 @@ absl::StatusOr<ReadPage> EventStoreImpl::ReadStream(absl::string_view stream, ui
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
   if (db_ == nullptr) return ClosedError();
   RETURN_IF_ERROR(ReadHead(stream).status());  // NOT_FOUND for a stream with no event
-  const size_t limit = ClampCount(max_count);
-  const std::string lower = NamedKeyPrefix(stream);
+  return ReadIndexPage(kStreams, stream, from, UINT64_MAX, direction, ClampCount(max_count));
+}
+
+absl::StatusOr<ReadPage> EventStoreImpl::ReadIndexPage(ColumnFamily family, absl::string_view name,
+                                                       uint64_t from, uint64_t end,
+                                                       Direction direction, size_t limit) {
+  const std::string lower = NamedKeyPrefix(name);
   std::string upper = lower;
   upper.back() = '\x01';
+  if (end != UINT64_MAX) upper = NamedKey(name, end);
   rocksdb::Slice lower_slice(lower), upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_lower_bound = &lower_slice;
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kStreams)));
-  const std::string start = NamedKey(stream, from);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(family)));
+  const std::string start = NamedKey(name, from);
   if (direction == Direction::kForward) {
     it->Seek(start);
   } else {
     it->SeekForPrev(start);
   }
+  // numbers[i] is the key's number (a revision or a position), positions[i] the event's.
+  std::vector<uint64_t> numbers;
   std::vector<uint64_t> positions;
-  std::vector<uint64_t> revisions;
-  for (; it->Valid() && positions.size() < limit;
+  for (; it->Valid() && numbers.size() < limit;
        direction == Direction::kForward ? it->Next() : it->Prev()) {
-    if (it->value().size() != 8) return absl::DataLossError("malformed stream index entry");
-    positions.push_back(GetBigEndian64(View(it->value())));
-    ASSIGN_OR_RETURN(uint64_t revision, DecodeNamedKeyNumber(View(it->key())));
-    revisions.push_back(revision);
+    ASSIGN_OR_RETURN(uint64_t number, DecodeNamedKeyNumber(View(it->key())));
+    numbers.push_back(number);
+    if (family == kTags) {
+      positions.push_back(number);
+    } else if (it->value().size() == 8) {
+      positions.push_back(GetBigEndian64(View(it->value())));
+    } else {
+      return absl::DataLossError("malformed stream index entry");
+    }
   }
-  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a stream"));
+  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading an index"));
   ReadPage page;
   ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
   if (page.events.size() < positions.size()) {
-    page.next = revisions[page.events.size()];
+    page.next = numbers[page.events.size()];  // the byte limit cut the page short
   } else if (it->Valid()) {
     ASSIGN_OR_RETURN(page.next, DecodeNamedKeyNumber(View(it->key())));
   }
@@ -403,16 +418,16 @@ absl::StatusOr<ReadPage> EventStoreImpl::ReadStream(absl::string_view stream, ui
 }
 
 absl::StatusOr<RangeRead> EventStoreImpl::ReadRange(uint64_t from, uint64_t end,
-                                                   const std::optional<std::string>& tag,
-                                                   size_t max_count) {
+                                                    const std::optional<std::string>& tag,
+                                                    size_t max_count) {
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
   if (db_ == nullptr) return ClosedError();
   return ReadRangeLocked(from, end, tag, max_count);
 }
 
 absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_t end,
-                                                         const std::optional<std::string>& tag,
-                                                         size_t max_count) {
+                                                          const std::optional<std::string>& tag,
+                                                          size_t max_count) {
   RangeRead read;
   read.next = from;
   if (from >= end || max_count == 0) return read;
@@ -431,9 +446,8 @@ absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_
     RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a tag"));
     const bool exhausted = !it->Valid();
     ASSIGN_OR_RETURN(read.events, ReadPositions(positions));
-    read.next = exhausted && read.events.size() == positions.size()
-                    ? end
-                    : read.events.back().position + 1;
+    read.next =
+        exhausted && read.events.size() == positions.size() ? end : read.events.back().position + 1;
     return read;
   }
   // The whole log: entries and payloads share their keys, so read them in lockstep.
@@ -456,8 +470,8 @@ absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_
     if (position != expected) {
       return absl::DataLossError(absl::StrCat("the entry at position ", expected, " is missing"));
     }
-    ASSIGN_OR_RETURN(RecordedEvent event, MakeEvent(position, View(entries->value()),
-                                                    View(payloads->value())));
+    ASSIGN_OR_RETURN(RecordedEvent event,
+                     MakeEvent(position, View(entries->value()), View(payloads->value())));
     bytes += event.payload.size() + event.metadata.size();
     read.events.push_back(std::move(event));
   }
@@ -502,35 +516,11 @@ absl::StatusOr<ReadPage> EventStoreImpl::ReadTag(absl::string_view tag, uint64_t
   if (tag.empty()) return absl::InvalidArgumentError("tag is empty");
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
   if (db_ == nullptr) return ClosedError();
-  const uint64_t size = Size();
-  const size_t limit = ClampCount(max_count);
-  const std::string lower = NamedKeyPrefix(tag);
-  const std::string upper = NamedKey(tag, size);  // only committed events
-  rocksdb::Slice lower_slice(lower), upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_lower_bound = &lower_slice;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kTags)));
-  if (direction == Direction::kForward) {
-    it->Seek(NamedKey(tag, from));
-  } else {
-    it->SeekForPrev(NamedKey(tag, std::min<uint64_t>(from, size == 0 ? 0 : size - 1)));
-  }
-  std::vector<uint64_t> positions;
-  for (; it->Valid() && positions.size() < limit;
-       direction == Direction::kForward ? it->Next() : it->Prev()) {
-    ASSIGN_OR_RETURN(uint64_t position, DecodeNamedKeyNumber(View(it->key())));
-    positions.push_back(position);
-  }
-  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a tag"));
-  ReadPage page;
-  ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
-  if (page.events.size() < positions.size()) {
-    page.next = positions[page.events.size()];
-  } else if (it->Valid()) {
-    ASSIGN_OR_RETURN(page.next, DecodeNamedKeyNumber(View(it->key())));
-  }
-  return page;
+  const uint64_t size = Size();  // only committed events
+  if (size == 0) return ReadPage();
+  return ReadIndexPage(kTags, tag,
+                       direction == Direction::kForward ? from : std::min(from, size - 1), size,
+                       direction, ClampCount(max_count));
 }
 
 absl::StatusOr<RecordedEvent> EventStoreImpl::GetEvent(uint64_t position) {
@@ -546,9 +536,9 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::GetEvent(uint64_t position) {
 absl::StatusOr<std::optional<Leaf>> EventStoreImpl::LoadLeafById(const EventId& id,
                                                                  uint64_t* position) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kIds),
-                               rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size()),
-                               &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kIds),
+               rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size()), &value);
   if (s.IsNotFound()) return std::optional<Leaf>();
   RETURN_IF_ERROR(FromRocksDb(s, "looking up an event id"));
   if (value.size() != 8) return absl::DataLossError("malformed event id index entry");
@@ -598,8 +588,7 @@ absl::StatusOr<StreamHead> EventStoreImpl::ReadHead(absl::string_view stream) {
 
 absl::StatusOr<tlog::Hash> EventStoreImpl::PerfectNode(int level, uint64_t index) {
   std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(kTree), TreeKey(level, index), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kTree), TreeKey(level, index), &value);
   if (s.IsNotFound()) {
     return absl::DataLossError(
         absl::StrCat("tree node (level ", level, ", index ", index, ") is missing"));
@@ -626,9 +615,8 @@ absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::InclusionProof(uint64_t 
     return absl::OutOfRangeError(
         absl::StrCat("tree size ", size, " is beyond the log (size ", Size(), ")"));
   }
-  return tlog::InclusionProof(position, size, [this](int level, uint64_t index) {
-    return PerfectNode(level, index);
-  });
+  return tlog::InclusionProof(
+      position, size, [this](int level, uint64_t index) { return PerfectNode(level, index); });
 }
 
 absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::ConsistencyProof(uint64_t old_size,
@@ -639,9 +627,8 @@ absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::ConsistencyProof(uint64_
     return absl::OutOfRangeError(
         absl::StrCat("tree size ", new_size, " is beyond the log (size ", Size(), ")"));
   }
-  return tlog::ConsistencyProof(old_size, new_size, [this](int level, uint64_t index) {
-    return PerfectNode(level, index);
-  });
+  return tlog::ConsistencyProof(
+      old_size, new_size, [this](int level, uint64_t index) { return PerfectNode(level, index); });
 }
 
 absl::StatusOr<SignedCheckpoint> EventStoreImpl::LatestCheckpoint() {
@@ -672,8 +659,7 @@ absl::StatusOr<SignedCheckpoint> EventStoreImpl::SignCheckpointLocked() {
     return *latest_checkpoint_;  // the log has not grown: nothing new to commit to
   }
   checkpoint.origin = options_.origin;
-  const int64_t now_us =
-      std::max(absl::ToUnixMicros(options_.clock()), signed_time_us_.load());
+  const int64_t now_us = std::max(absl::ToUnixMicros(options_.clock()), signed_time_us_.load());
   checkpoint.time = absl::FromUnixMicros(now_us);
   ASSIGN_OR_RETURN(std::string note, key_->Sign(checkpoint));
   RETURN_IF_ERROR(WriteFileAtomically(CheckpointPath(), note));

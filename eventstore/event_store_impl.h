@@ -30,8 +30,17 @@
 namespace ctg::eventstore {
 
 // Column families, in the order of EventStoreImpl::handles_.
-enum ColumnFamily { kEntries = 0, kPayloads, kStreams, kHeads, kTags, kIds, kTree, kMeta,
-                    kColumnFamilyCount };
+enum ColumnFamily {
+  kEntries = 0,
+  kPayloads,
+  kStreams,
+  kHeads,
+  kTags,
+  kIds,
+  kTree,
+  kMeta,
+  kColumnFamilyCount
+};
 
 // The root of the tree of `size` events from the perfect nodes in `tree` (shared with
 // Restore, which checks a restored database before any EventStore opens it).
@@ -59,10 +68,9 @@ class EventStoreImpl final : public EventStore {
 
   absl::StatusOr<AppendResult> Append(absl::string_view stream, ExpectedRevision expected,
                                       std::vector<EventData> events) override;
-  absl::StatusOr<ReadPage> ReadStream(absl::string_view stream, uint64_t from,
-                                      Direction direction, size_t max_count) override;
-  absl::StatusOr<ReadPage> ReadLog(uint64_t from, Direction direction,
-                                   size_t max_count) override;
+  absl::StatusOr<ReadPage> ReadStream(absl::string_view stream, uint64_t from, Direction direction,
+                                      size_t max_count) override;
+  absl::StatusOr<ReadPage> ReadLog(uint64_t from, Direction direction, size_t max_count) override;
   absl::StatusOr<ReadPage> ReadTag(absl::string_view tag, uint64_t from, Direction direction,
                                    size_t max_count) override;
   absl::StatusOr<RecordedEvent> GetEvent(uint64_t position) override;
@@ -72,8 +80,7 @@ class EventStoreImpl final : public EventStore {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       const SubscriptionOptions& options) override;
   absl::StatusOr<tlog::Hash> RootAt(uint64_t size) override;
-  absl::StatusOr<std::vector<tlog::Hash>> InclusionProof(uint64_t position,
-                                                         uint64_t size) override;
+  absl::StatusOr<std::vector<tlog::Hash>> InclusionProof(uint64_t position, uint64_t size) override;
   absl::StatusOr<std::vector<tlog::Hash>> ConsistencyProof(uint64_t old_size,
                                                            uint64_t new_size) override;
   absl::StatusOr<SignedCheckpoint> LatestCheckpoint() override;
@@ -138,6 +145,10 @@ class EventStoreImpl final : public EventStore {
                                             const std::optional<std::string>& tag,
                                             size_t max_count);
   absl::StatusOr<StreamHead> ReadHead(absl::string_view stream);
+  // A page of the stream or tag index of `name` from number `from` (a revision or a position)
+  // towards `end` (exclusive; UINT64_MAX for no bound) in `direction`.
+  absl::StatusOr<ReadPage> ReadIndexPage(ColumnFamily family, absl::string_view name, uint64_t from,
+                                         uint64_t end, Direction direction, size_t limit);
   absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position);
   absl::StatusOr<RecordedEvent> MakeEvent(uint64_t position, absl::string_view leaf_bytes,
                                           absl::string_view body_bytes) const;
@@ -195,13 +206,14 @@ class EventStoreImpl final : public EventStore {
   absl::Mutex checkpoint_mu_;
   std::optional<SignedCheckpoint> latest_checkpoint_ ABSL_GUARDED_BY(checkpoint_mu_);
   std::atomic<uint64_t> signed_size_{0};
-  std::atomic<int64_t> signed_time_us_{0};      // checkpoint time (options_.clock)
-  std::atomic<int64_t> last_sign_wall_us_{0};   // wall time of the last signing (absl::Now)
+  std::atomic<int64_t> signed_time_us_{0};     // checkpoint time (options_.clock)
+  std::atomic<int64_t> last_sign_wall_us_{0};  // wall time of the last signing (absl::Now)
 
   // Lifecycle: readers hold it shared while they use db_; Close holds it exclusively to
   // tear the database down, after which every call fails with FAILED_PRECONDITION.
   absl::Mutex lifecycle_mu_;
   bool close_done_ ABSL_GUARDED_BY(lifecycle_mu_) = false;
+  bool serving_ = false;  // set once Open's checks passed and the threads run
 };
 
 }  // namespace ctg::eventstore

@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
-#include "eventstore/rocksdb_interop.h"
 #include "eventstore/base/status_macros.h"
 #include "eventstore/event_store_impl.h"
 #include "eventstore/rocksdb_interop.h"
@@ -26,15 +25,15 @@ constexpr size_t kMaxNameBytes = 256;
 absl::Status ValidateName(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is empty"));
   if (value.size() > kMaxNameBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(),
-                                                   " bytes long; the limit is ", kMaxNameBytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is ", value.size(), " bytes long; the limit is ", kMaxNameBytes));
   }
   for (size_t i = 0; i < value.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(value[i]);
     if (c < 0x21 || c > 0x7e) {
       return absl::InvalidArgumentError(absl::StrFormat(
-          "%s has byte 0x%02x at offset %d; only printable ASCII without spaces is allowed",
-          field, c, i));
+          "%s has byte 0x%02x at offset %d; only printable ASCII without spaces is allowed", field,
+          c, i));
     }
   }
   return absl::OkStatus();
@@ -90,9 +89,9 @@ struct EventStoreImpl::GroupState {
   uint64_t next_position = 0;
   tlog::Frontier frontier;
   int64_t time_us = 0;
-  absl::flat_hash_map<std::string, StreamHead> heads;  // streams appended to in this group
+  absl::flat_hash_map<std::string, StreamHead> heads;           // streams appended to in this group
   absl::flat_hash_map<EventId, std::pair<uint64_t, Leaf>> ids;  // events of this group
-  absl::flat_hash_map<EventId, uint64_t> stored_ids;  // ids of the group already durable
+  absl::flat_hash_map<EventId, uint64_t> stored_ids;            // ids of the group already durable
 };
 
 absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
@@ -134,9 +133,8 @@ absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
       bytes += event.tags[j].size();
     }
     if (bytes > options_.max_event_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(field, " is ", bytes,
-                                                     " bytes; the limit is ",
-                                                     options_.max_event_bytes));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " is ", bytes, " bytes; the limit is ", options_.max_event_bytes));
     }
     std::sort(event.tags.begin(), event.tags.end());
     event.tags.erase(std::unique(event.tags.begin(), event.tags.end()), event.tags.end());
@@ -345,8 +343,8 @@ absl::StatusOr<std::optional<StreamHead>> EventStoreImpl::LookupHead(const std::
   return std::optional<StreamHead>(*head);
 }
 
-absl::StatusOr<std::optional<AppendResult>> EventStoreImpl::CheckReplay(
-    const PendingAppend& append, GroupState& state) {
+absl::StatusOr<std::optional<AppendResult>> EventStoreImpl::CheckReplay(const PendingAppend& append,
+                                                                        GroupState& state) {
   const size_t n = append.events.size();
   std::vector<std::optional<std::pair<uint64_t, Leaf>>> stored(n);
   size_t found = 0;
@@ -372,17 +370,17 @@ absl::StatusOr<std::optional<AppendResult>> EventStoreImpl::CheckReplay(
     const PreparedEvent& event = append.events[i];
     const std::string field = absl::StrCat("events[", i, "].id ", EventIdToString(event.data.id));
     if (!stored[i].has_value()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "this append mixes stored and new event ids (", field,
-          " is new): retry the original append unchanged, or use fresh ids"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("this append mixes stored and new event ids (", field,
+                       " is new): retry the original append unchanged, or use fresh ids"));
     }
     const auto& [position, leaf] = *stored[i];
     if (leaf.stream != append.stream || leaf.type != event.data.type ||
         leaf.metadata_digest != event.metadata_digest ||
         leaf.payload_digest != event.payload_digest || leaf.tags_digest != event.tags_digest ||
         position != stored[0]->first + i) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          field, " is already stored at position ", position, " with other content"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(field, " is already stored at position ", position, " with other content"));
     }
   }
   AppendResult result;
@@ -401,9 +399,8 @@ absl::StatusOr<AppendResult> EventStoreImpl::Sequence(const PendingAppend& appen
 
   ASSIGN_OR_RETURN(std::optional<StreamHead> head, LookupHead(append.stream, state));
   const ExpectedRevision& expected = append.expected;
-  const std::string actual = head.has_value()
-                                 ? absl::StrCat("is at revision ", head->revision)
-                                 : std::string("does not exist");
+  const std::string actual = head.has_value() ? absl::StrCat("is at revision ", head->revision)
+                                              : std::string("does not exist");
   const bool matches = [&] {
     switch (expected.kind()) {
       case ExpectedRevision::Kind::kAny:
@@ -447,10 +444,10 @@ absl::StatusOr<AppendResult> EventStoreImpl::Sequence(const PendingAppend& appen
       Put(batch, cf(kTags), NamedKey(tag, position), rocksdb::Slice());
     }
     Put(batch, cf(kIds), IdSlice(event.data.id), key);
-    state.frontier.Append(tlog::LeafHash(leaf_bytes),
-                          [&](int level, uint64_t index, const tlog::Hash& hash) {
-                            Put(batch, cf(kTree), TreeKey(level, index), ToSlice(tlog::HashBytes(hash)));
-                          });
+    state.frontier.Append(
+        tlog::LeafHash(leaf_bytes), [&](int level, uint64_t index, const tlog::Hash& hash) {
+          Put(batch, cf(kTree), TreeKey(level, index), ToSlice(tlog::HashBytes(hash)));
+        });
     state.ids[event.data.id] = {position, std::move(leaf)};
     result.last_position = position;
     result.revision = revision++;

@@ -61,8 +61,7 @@ absl::StatusOr<std::unique_ptr<Subscription>> EventStoreImpl::Subscribe(
   return std::unique_ptr<Subscription>(new SubscriptionImpl(this, options, max_batch));
 }
 
-absl::StatusOr<uint64_t> EventStoreImpl::WaitForCommit(uint64_t position,
-                                                       absl::Duration timeout,
+absl::StatusOr<uint64_t> EventStoreImpl::WaitForCommit(uint64_t position, absl::Duration timeout,
                                                        const std::atomic<bool>* cancelled) {
   absl::MutexLock lock(&commit_mu_);
   const absl::Time deadline = absl::Now() + timeout;

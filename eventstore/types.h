@@ -30,10 +30,10 @@ absl::StatusOr<EventId> ParseEventId(absl::string_view text);
 
 // An event as the caller appends it.
 struct EventData {
-  EventId id{};              // unique; a retry re-sends the same id
-  std::string type;          // e.g. "ctg.v1.CafOpinionGiven"; printable ASCII, 1..256 bytes
-  std::string metadata;      // opaque bytes (the server's stamped metadata); no personal data
-  std::string payload;       // opaque bytes (a serialized message)
+  EventId id{};                   // unique; a retry re-sends the same id
+  std::string type;               // e.g. "ctg.v1.CafOpinionGiven"; printable ASCII, 1..256 bytes
+  std::string metadata;           // opaque bytes (the server's stamped metadata); no personal data
+  std::string payload;            // opaque bytes (a serialized message)
   std::vector<std::string> tags;  // index keys such as "ctg:42"; printable ASCII, 1..256 bytes;
                                   // stored sorted and without duplicates
 };
@@ -42,8 +42,8 @@ struct EventData {
 struct RecordedEvent {
   EventId id{};
   std::string stream;
-  uint64_t revision = 0;  // 0-based index of the event in its stream
-  uint64_t position = 0;  // 0-based index of the event in the global log (gap-free)
+  uint64_t revision = 0;     // 0-based index of the event in its stream
+  uint64_t position = 0;     // 0-based index of the event in the global log (gap-free)
   absl::Time recorded_time;  // stamped by the store (microsecond precision, never decreasing)
   std::string type;
   std::string metadata;
@@ -118,8 +118,8 @@ struct VerifyReport {
 // One backup made by EventStore::Backup.
 struct BackupInfo {
   uint32_t backup_id = 0;
-  absl::Time time;          // when the backup was taken
-  uint64_t size_bytes = 0;  // bytes the backup references (shared files counted fully)
+  absl::Time time;              // when the backup was taken
+  uint64_t size_bytes = 0;      // bytes the backup references (shared files counted fully)
   SignedCheckpoint checkpoint;  // signed just before the backup; the backup holds at least
                                 // checkpoint.checkpoint.size events
 };

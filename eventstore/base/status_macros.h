@@ -17,12 +17,12 @@
 #define CTG_STATUS_MACROS_CONCAT(x, y) CTG_STATUS_MACROS_CONCAT_INNER(x, y)
 
 // Returns the status of `expr` from the enclosing function if it is not OK.
-#define RETURN_IF_ERROR(expr)                                  \
-  do {                                                         \
-    const ::absl::Status ctg_status_macros_status = (expr);    \
-    if (!ctg_status_macros_status.ok()) {                      \
-      return ctg_status_macros_status;                         \
-    }                                                          \
+#define RETURN_IF_ERROR(expr)                               \
+  do {                                                      \
+    const ::absl::Status ctg_status_macros_status = (expr); \
+    if (!ctg_status_macros_status.ok()) {                   \
+      return ctg_status_macros_status;                      \
+    }                                                       \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status from the

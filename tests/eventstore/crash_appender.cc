@@ -112,8 +112,8 @@ void AppendLoop(EventStore* store, int thread_index, uint64_t seed) {
     }
     std::string lines;
     for (size_t i = 0; i < ids.size(); ++i) {
-      absl::StrAppend(&lines, "ack ", EventIdToString(ids[i]), " ",
-                      result->first_position + i, "\n");
+      absl::StrAppend(&lines, "ack ", EventIdToString(ids[i]), " ", result->first_position + i,
+                      "\n");
     }
     WriteStdout(lines);
   }

@@ -99,9 +99,9 @@ void ParseLines(const std::string& text, RoundOutput& out) {
     }
     std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
     Ack ack;
-    absl::StatusOr<EventId> id =
-        fields.size() == 3 && fields[0] == "ack" ? ParseEventId(fields[1])
-                                                 : absl::InvalidArgumentError("not an ack");
+    absl::StatusOr<EventId> id = fields.size() == 3 && fields[0] == "ack"
+                                     ? ParseEventId(fields[1])
+                                     : absl::InvalidArgumentError("not an ack");
     if (!out.ready || !id.ok() || !absl::SimpleAtoi(fields[2], &ack.position)) {
       ADD_FAILURE() << "unexpected line from crash_appender: '" << line << "'";
       continue;
@@ -186,8 +186,8 @@ void CheckStore(const std::string& dir, const std::map<EventId, uint64_t>& acked
   for (const auto& [id, position] : acked) {
     absl::StatusOr<RecordedEvent> event = store->FindEvent(id);
     if (!event.ok() || event->position != position || event->id != id) {
-      ADD_FAILURE() << "acknowledged event " << EventIdToString(id) << " at position "
-                    << position << ": "
+      ADD_FAILURE() << "acknowledged event " << EventIdToString(id) << " at position " << position
+                    << ": "
                     << (event.ok() ? absl::StrCat("found at position ", event->position)
                                    : event.status().ToString());
       if (++missing >= 10) break;
@@ -211,9 +211,8 @@ void CheckStore(const std::string& dir, const std::map<EventId, uint64_t>& acked
 
   // 3. Verify, and its root against the stored tree.
   ASSERT_OK_AND_ASSIGN(VerifyReport report, store->Verify());
-  EXPECT_TRUE(report.ok()) << "Verify: position "
-                           << report.first_bad_position.value_or(UINT64_MAX) << ": "
-                           << report.problem;
+  EXPECT_TRUE(report.ok()) << "Verify: position " << report.first_bad_position.value_or(UINT64_MAX)
+                           << ": " << report.problem;
   EXPECT_EQ(report.events_checked, size);
   ASSERT_OK_AND_ASSIGN(tlog::Hash root, store->RootAt(size));
   EXPECT_EQ(report.root, root);
@@ -222,8 +221,7 @@ void CheckStore(const std::string& dir, const std::map<EventId, uint64_t>& acked
   absl::StatusOr<SignedCheckpoint> checkpoint = store->LatestCheckpoint();
   if (checkpoint.ok()) {
     EXPECT_LE(checkpoint->checkpoint.size, size);
-    ASSERT_OK_AND_ASSIGN(tlog::Hash checkpoint_root,
-                         store->RootAt(checkpoint->checkpoint.size));
+    ASSERT_OK_AND_ASSIGN(tlog::Hash checkpoint_root, store->RootAt(checkpoint->checkpoint.size));
     EXPECT_EQ(checkpoint_root, checkpoint->checkpoint.root);
     ASSERT_OK_AND_ASSIGN(tlog::Checkpoint verified,
                          tlog::VerifyCheckpoint(checkpoint->note, store->verifier_key()));
@@ -243,8 +241,7 @@ TEST(CrashTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
   if (const char* env = std::getenv("CTG_CRASH_SEED"); env != nullptr) {
     ASSERT_TRUE(absl::SimpleAtoi(env, &seed)) << "bad CTG_CRASH_SEED '" << env << "'";
   }
-  std::cout << "crash test seed: " << seed << " (set CTG_CRASH_SEED to change it)"
-            << std::endl;
+  std::cout << "crash test seed: " << seed << " (set CTG_CRASH_SEED to change it)" << std::endl;
   RecordProperty("seed", std::to_string(seed));
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> delay_ms(20, 300);
@@ -267,8 +264,7 @@ TEST(CrashTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
           << "event " << EventIdToString(ack.id) << " acknowledged twice";
       auto [it, inserted] = positions.emplace(ack.position, ack.id);
       ASSERT_TRUE(inserted) << "position " << ack.position << " acknowledged for "
-                            << EventIdToString(it->second) << " and "
-                            << EventIdToString(ack.id);
+                            << EventIdToString(it->second) << " and " << EventIdToString(ack.id);
     }
     CheckStore(dir, acked, previous_size, previous_root);
     if (HasFatalFailure()) return;

@@ -121,9 +121,9 @@ TEST(EventIdTest, FormatsAndParses) {
   ASSERT_OK_AND_ASSIGN(EventId parsed_upper, ParseEventId(upper));
   EXPECT_EQ(parsed_upper, id);
   EXPECT_NE(NewEventId(), NewEventId());
-  for (const char* bad : {"", "not-a-uuid", "0123456789abcdef0123456789abcdef",
-                          "01234567-89ab-cdef-0123-456789abcdeg",
-                          "01234567089ab-cdef-0123-456789abcdef"}) {
+  for (const char* bad :
+       {"", "not-a-uuid", "0123456789abcdef0123456789abcdef",
+        "01234567-89ab-cdef-0123-456789abcdeg", "01234567089ab-cdef-0123-456789abcdef"}) {
     EXPECT_THAT(ParseEventId(bad), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("UUID")))
         << bad;
   }

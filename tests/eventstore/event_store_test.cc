@@ -170,24 +170,36 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, InvalidAppendTest,
     ::testing::Values(
         InvalidAppendCase{"empty_stream", "", {MakeEvent("t.A", "a")}, "stream is empty"},
-        InvalidAppendCase{"space_in_stream", "post 1", {MakeEvent("t.A", "a")},
+        InvalidAppendCase{"space_in_stream",
+                          "post 1",
+                          {MakeEvent("t.A", "a")},
                           "stream has byte 0x20 at offset 4"},
-        InvalidAppendCase{"long_stream", std::string(257, 'p'), {MakeEvent("t.A", "a")},
+        InvalidAppendCase{"long_stream",
+                          std::string(257, 'p'),
+                          {MakeEvent("t.A", "a")},
                           "stream is 257 bytes long"},
         InvalidAppendCase{"no_events", "post-1", {}, "events is empty"},
         InvalidAppendCase{"empty_type", "post-1", {MakeEvent("", "a")}, "events[0].type is empty"},
-        InvalidAppendCase{"nil_id", "post-1", {WithId(MakeEvent("t.A", "a"), EventId{})},
+        InvalidAppendCase{"nil_id",
+                          "post-1",
+                          {WithId(MakeEvent("t.A", "a"), EventId{})},
                           "events[0].id is the nil UUID"},
-        InvalidAppendCase{"repeated_id", "post-1",
-                          {WithId(MakeEvent("t.A", "a"), kSharedId),
-                           WithId(MakeEvent("t.B", "b"), kSharedId)},
-                          "events[1].id"},
-        InvalidAppendCase{"bad_tag", "post-1", {MakeEvent("t.A", "a", {"ok", "bad\ntag"})},
+        InvalidAppendCase{
+            "repeated_id",
+            "post-1",
+            {WithId(MakeEvent("t.A", "a"), kSharedId), WithId(MakeEvent("t.B", "b"), kSharedId)},
+            "events[1].id"},
+        InvalidAppendCase{"bad_tag",
+                          "post-1",
+                          {MakeEvent("t.A", "a", {"ok", "bad\ntag"})},
                           "events[0].tags[1] has byte 0x0a"},
-        InvalidAppendCase{"too_many_tags", "post-1",
+        InvalidAppendCase{"too_many_tags",
+                          "post-1",
                           {MakeEvent("t.A", "a", std::vector<std::string>(33, "t"))},
                           "events[0].tags has 33 tags"},
-        InvalidAppendCase{"too_big", "post-1", {MakeEvent("t.A", std::string(1 << 20, 'x'))},
+        InvalidAppendCase{"too_big",
+                          "post-1",
+                          {MakeEvent("t.A", std::string(1 << 20, 'x'))},
                           "events[0] is 1048577 bytes"}),
     [](const ::testing::TestParamInfo<InvalidAppendCase>& info) { return info.param.name; });
 
@@ -199,8 +211,8 @@ TEST_F(StoreTest, TooManyEventsInOneAppendIsRejected) {
 }
 
 TEST_F(StoreTest, RecordedEventsCarryWhatWasAppendedWithCanonicalTags) {
-  EventData event = MakeEvent("ctg.v1.CtgCreated", std::string("\0\1binary", 8), {"b", "a", "b"},
-                              "meta-bytes");
+  EventData event =
+      MakeEvent("ctg.v1.CtgCreated", std::string("\0\1binary", 8), {"b", "a", "b"}, "meta-bytes");
   ASSERT_OK(store_->Append("ctg-1", ExpectedRevision::Any(), {event}));
   ASSERT_OK_AND_ASSIGN(RecordedEvent recorded, store_->GetEvent(0));
   EXPECT_EQ(recorded.id, event.id);
@@ -212,7 +224,8 @@ TEST_F(StoreTest, RecordedEventsCarryWhatWasAppendedWithCanonicalTags) {
   ASSERT_OK_AND_ASSIGN(RecordedEvent found, store_->FindEvent(event.id));
   EXPECT_EQ(found.position, 0u);
   EXPECT_EQ(found.leaf_hash, recorded.leaf_hash);
-  EXPECT_THAT(store_->FindEvent(NewEventId()), StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
+  EXPECT_THAT(store_->FindEvent(NewEventId()),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
   EXPECT_THAT(store_->GetEvent(1), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("beyond")));
   EXPECT_THAT(store_->GetStreamHead("ctg-2"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("'ctg-2' has no event")));
@@ -332,8 +345,8 @@ TEST_F(StoreTest, ConcurrentAppendersGetGapFreePositionsAndContiguousRevisions) 
         // Optimistic concurrency: read the head, append with Exact, retry on conflict.
         while (true) {
           auto head = store_->GetStreamHead(stream);
-          ExpectedRevision expected = head.ok() ? ExpectedRevision::Exact(head->revision)
-                                                : ExpectedRevision::NoStream();
+          ExpectedRevision expected =
+              head.ok() ? ExpectedRevision::Exact(head->revision) : ExpectedRevision::NoStream();
           auto result = store_->Append(stream, expected, {MakeEvent("t.A", "x")});
           if (result.ok()) break;
           ASSERT_EQ(result.status().code(), absl::StatusCode::kAborted) << result.status();

@@ -36,8 +36,7 @@ TEST_F(StoreTest, InclusionAndConsistencyProofsVerifyForEverySize) {
     for (uint64_t i = 0; i < n; ++i) {
       ASSERT_OK_AND_ASSIGN(auto proof, store_->InclusionProof(i, n));
       ASSERT_OK(tlog::VerifyInclusion(i, n, leaves[i], proof, roots[n])) << i << " in " << n;
-      EXPECT_FALSE(tlog::VerifyInclusion(i, n, leaves[(i + 1) % n], proof, roots[n]).ok() &&
-                   n > 1);
+      EXPECT_FALSE(tlog::VerifyInclusion(i, n, leaves[(i + 1) % n], proof, roots[n]).ok() && n > 1);
     }
     for (uint64_t m = 0; m <= n; ++m) {
       ASSERT_OK_AND_ASSIGN(auto proof, store_->ConsistencyProof(m, n));
@@ -116,9 +115,12 @@ TEST_F(StoreTest, RefusesToStartOnALogShorterThanItsLastCheckpoint) {
   // Roll the log back under the newer checkpoint: the old copy gets the new checkpoint file.
   std::filesystem::copy_file(dir_.Sub("store/checkpoint"), dir_.Sub("old/checkpoint"),
                              std::filesystem::copy_options::overwrite_existing);
-  EXPECT_THAT(EventStore::Open(dir_.Sub("old"), options_),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       HasSubstr("the log has 4 events but the last signed checkpoint")));
+  // Refused every time: a refused open must not replace the checkpoint that refused it.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    EXPECT_THAT(EventStore::Open(dir_.Sub("old"), options_),
+                StatusIs(absl::StatusCode::kDataLoss,
+                         HasSubstr("the log has 4 events but the last signed checkpoint")));
+  }
 }
 
 TEST_F(StoreTest, RefusesToStartOnARewrittenLog) {
@@ -137,17 +139,21 @@ TEST_F(StoreTest, RefusesToStartOnARewrittenLog) {
   }
   std::filesystem::copy_file(dir_.Sub("other/checkpoint"), dir_.Sub("store/checkpoint"),
                              std::filesystem::copy_options::overwrite_existing);
-  EXPECT_THAT(EventStore::Open(dir_.Sub("store"), options_),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("rewritten")));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    EXPECT_THAT(EventStore::Open(dir_.Sub("store"), options_),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("rewritten")));
+  }
 }
 
 TEST_F(StoreTest, RefusesACheckpointSignedByAnotherKey) {
   AppendMany("r-1", 2);
   ASSERT_OK(store_->Close());
   std::filesystem::remove(dir_.Sub("store/signing_key.pem"));  // a new key will be created
-  EXPECT_THAT(EventStore::Open(dir_.Sub("store"), options_),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("does not verify with this store's key")));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    EXPECT_THAT(EventStore::Open(dir_.Sub("store"), options_),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         HasSubstr("does not verify with this store's key")));
+  }
 }
 
 TEST_F(StoreTest, VerifyPassesOnAHealthyStoreWhileAppendsGoOn) {
@@ -192,9 +198,8 @@ TEST_F(StoreTest, VerifyNamesATamperedRecord) {
   AppendMany("t-1", 20);
   ASSERT_OK(store_->Close());
   // Change the recorded type of the event at position 13 (one byte of its entry).
-  RewriteValue(dir_.Sub("store/log"), "entries", PositionKey(13), [](std::string* v) {
-    (*v)[v->size() - 100] ^= 0x01;
-  });
+  RewriteValue(dir_.Sub("store/log"), "entries", PositionKey(13),
+               [](std::string* v) { (*v)[v->size() - 100] ^= 0x01; });
   Reopen();
   ASSERT_OK_AND_ASSIGN(VerifyReport report, store_->Verify());
   EXPECT_FALSE(report.ok());
@@ -248,9 +253,9 @@ TEST_F(StoreTest, BackupRestoreChecksTheRootAgainstTheBackupCheckpoint) {
   EXPECT_EQ(backups[0].checkpoint.note, first.checkpoint.note);
 
   const tlog::VerifierKey verifier = store_->verifier_key();
-  ASSERT_OK_AND_ASSIGN(BackupInfo restored, EventStore::Restore(dir_.Sub("backups"),
-                                                                first.backup_id,
-                                                                dir_.Sub("restored"), &verifier));
+  ASSERT_OK_AND_ASSIGN(
+      BackupInfo restored,
+      EventStore::Restore(dir_.Sub("backups"), first.backup_id, dir_.Sub("restored"), &verifier));
   EXPECT_EQ(restored.checkpoint.checkpoint, first.checkpoint.checkpoint);
   {
     ASSERT_OK_AND_ASSIGN(auto copy, EventStore::Open(dir_.Sub("restored"), options_));

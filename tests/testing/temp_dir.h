@@ -17,9 +17,8 @@ class TempDir {
   TempDir() {
     static std::atomic<int> counter{0};
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = info != nullptr
-                           ? std::string(info->test_suite_name()) + "." + info->name()
-                           : std::string("test");
+    std::string name = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name()
+                                       : std::string("test");
     for (char& c : name) {
       if (c == '/') c = '_';
     }
