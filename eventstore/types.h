@@ -49,7 +49,7 @@ struct RecordedEvent {
   std::string metadata;
   std::string payload;
   std::vector<std::string> tags;
-  tlog::Hash leaf_hash{};  // RFC 6962 leaf hash of the event's LeafV1 encoding (leaf.h)
+  tlog::Hash leaf_hash{};  // RFC 6962 leaf hash of the event's LeafV1 encoding (encoding.h)
 };
 
 // What the caller expects the stream's revision to be when its append is sequenced.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -232,11 +233,13 @@ TEST_F(StoreTest, RecordedEventsCarryWhatWasAppendedWithCanonicalTags) {
 }
 
 TEST_F(StoreTest, RecordedTimeComesFromTheClockAndNeverGoesBack) {
-  absl::Time now = absl::FromUnixSeconds(1'800'000'000) + absl::Nanoseconds(1500);
-  options_.clock = [&now] { return now; };
+  // Shared with the store, which reads the clock until it closes (after this body).
+  auto now = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000) +
+                                          absl::Nanoseconds(1500));
+  options_.clock = [now] { return *now; };
   Reopen();
   AppendMany("s-1", 1);
-  now -= absl::Hours(1);  // a clock step backwards
+  *now -= absl::Hours(1);  // a clock step backwards
   AppendMany("s-1", 1);
   ASSERT_OK_AND_ASSIGN(ReadPage page, store_->ReadLog(0, Direction::kForward, 10));
   ASSERT_EQ(page.events.size(), 2u);
