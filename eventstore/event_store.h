@@ -21,7 +21,8 @@
 // once the store is closed or failed, and the converted RocksDB status for I/O errors.
 //
 // Thread safety: an EventStore is safe to use from any number of threads. Append blocks the
-// calling thread until its event is durable. The store must outlive its Subscriptions.
+// calling thread until its events are durable; AppendAsync does not. The store must outlive its
+// Subscriptions.
 #ifndef CTG_EVENTSTORE_EVENT_STORE_H_
 #define CTG_EVENTSTORE_EVENT_STORE_H_
 
@@ -31,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -113,6 +115,18 @@ class EventStore {
   // ALREADY_EXISTS. Returns once the events are durable (see Options::sync).
   virtual absl::StatusOr<AppendResult> Append(absl::string_view stream, ExpectedRevision expected,
                                               std::vector<EventData> events) = 0;
+
+  // Receives the outcome of an AppendAsync, exactly once.
+  using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>)>;
+
+  // Append without blocking: returns at once and calls `done` with what Append would have
+  // returned. `done` runs on the store's writer thread once the events are durable (or the
+  // append failed), in log order, or on the calling thread if the request is invalid or the
+  // store closed. It must return quickly and must not call Append (that would wait for the
+  // very thread running it); it may call AppendAsync. Used by servers whose handlers must
+  // not block on an fsync.
+  virtual void AppendAsync(absl::string_view stream, ExpectedRevision expected,
+                           std::vector<EventData> events, AppendCallback done) = 0;
 
   // Reads up to `max_count` events of `stream` from revision `from` (inclusive) in
   // `direction`. For a backward read from the end, pass UINT64_MAX. NOT_FOUND if the

@@ -21,6 +21,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 #include "eventstore/encoding.h"
 #include "eventstore/event_store.h"
@@ -68,6 +69,8 @@ class EventStoreImpl final : public EventStore {
 
   absl::StatusOr<AppendResult> Append(absl::string_view stream, ExpectedRevision expected,
                                       std::vector<EventData> events) override;
+  void AppendAsync(absl::string_view stream, ExpectedRevision expected,
+                   std::vector<EventData> events, AppendCallback done) override;
   absl::StatusOr<ReadPage> ReadStream(absl::string_view stream, uint64_t from, Direction direction,
                                       size_t max_count) override;
   absl::StatusOr<ReadPage> ReadLog(uint64_t from, Direction direction, size_t max_count) override;
@@ -104,11 +107,30 @@ class EventStoreImpl final : public EventStore {
   const Options& options() const { return options_; }
 
  private:
-  struct PendingAppend;  // one caller's append, owned by the caller's stack frame
-  struct GroupState;     // the sequencer's view of the log while it builds one group
+  // One event ready for the sequencer: validated, tags canonical, digests computed.
+  struct PreparedEvent {
+    EventData data;
+    std::string tags_encoding;
+    tlog::Hash metadata_digest{};
+    tlog::Hash payload_digest{};
+    tlog::Hash tags_digest{};
+  };
+  // One caller's append, from AppendAsync until its callback ran.
+  struct PendingAppend {
+    std::string stream;
+    ExpectedRevision expected = ExpectedRevision::Any();
+    std::vector<PreparedEvent> events;
+    size_t bytes = 0;
+    absl::StatusOr<AppendResult> result;  // set by the sequencer, or on failure
+    AppendCallback done;
+  };
+  using PendingAppends = std::vector<std::unique_ptr<PendingAppend>>;
+  // Runs the append's callback with its result, then frees it.
+  static void Complete(std::unique_ptr<PendingAppend> append);
+  struct GroupState;  // the sequencer's view of the log while it builds one group
   // A decided group on its way from the sequencer to the writer.
   struct DecidedGroup {
-    std::vector<PendingAppend*> appends;  // results set; notified by the writer
+    PendingAppends appends;  // results set; completed by the writer
     rocksdb::WriteBatch batch;
     bool writes = false;        // false if every append was a replay or refused
     uint64_t end_position = 0;  // the log size once written
@@ -127,7 +149,11 @@ class EventStoreImpl final : public EventStore {
 
   // The sequencer thread and its steps.
   void SequencerLoop();
-  std::unique_ptr<DecidedGroup> DecideGroup(std::vector<PendingAppend*> group);
+  std::unique_ptr<DecidedGroup> DecideGroup(PendingAppends group);
+  // Validates and prepares an append, in the caller's thread.
+  absl::StatusOr<std::unique_ptr<PendingAppend>> Prepare(absl::string_view stream,
+                                                         ExpectedRevision expected,
+                                                         std::vector<EventData> events);
   // The writer thread.
   void WriterLoop();
   void WriteGroup(DecidedGroup& group);
@@ -135,7 +161,7 @@ class EventStoreImpl final : public EventStore {
                                         rocksdb::WriteBatch& batch);
   absl::StatusOr<std::optional<AppendResult>> CheckReplay(const PendingAppend& append,
                                                           GroupState& state);
-  absl::Status PrefetchStoredIds(const std::vector<PendingAppend*>& group, GroupState& state);
+  absl::Status PrefetchStoredIds(const PendingAppends& group, GroupState& state);
   absl::StatusOr<std::optional<StreamHead>> LookupHead(const std::string& stream,
                                                        GroupState& state);
   bool CheckpointDue() const;
@@ -173,7 +199,7 @@ class EventStoreImpl final : public EventStore {
   // The append queue.
   absl::Mutex queue_mu_;
   absl::CondVar queue_cv_;
-  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  std::deque<std::unique_ptr<PendingAppend>> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   absl::Status failure_ ABSL_GUARDED_BY(queue_mu_);  // set when a write failed: fail-stop
   std::thread sequencer_;

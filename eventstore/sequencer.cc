@@ -65,24 +65,9 @@ std::string ExpectedRevision::ToString() const {
   return "unknown";
 }
 
-// One event ready for the sequencer: validated, tags canonical, digests computed.
-struct PreparedEvent {
-  EventData data;
-  std::string tags_encoding;
-  tlog::Hash metadata_digest{};
-  tlog::Hash payload_digest{};
-  tlog::Hash tags_digest{};
-};
-
-struct EventStoreImpl::PendingAppend {
-  std::string stream;
-  ExpectedRevision expected = ExpectedRevision::Any();
-  std::vector<PreparedEvent> events;
-  size_t bytes = 0;
-  // Set by the sequencer before `done` is notified.
-  absl::StatusOr<AppendResult> result;
-  absl::Notification done;
-};
+void EventStoreImpl::Complete(std::unique_ptr<PendingAppend> append) {
+  append->done(std::move(append->result));
+}
 
 struct EventStoreImpl::GroupState {
   uint64_t first_position = 0;  // the log size before the group
@@ -97,6 +82,45 @@ struct EventStoreImpl::GroupState {
 absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
                                                     ExpectedRevision expected,
                                                     std::vector<EventData> events) {
+  absl::Notification notified;
+  absl::StatusOr<AppendResult> outcome;
+  AppendAsync(stream, expected, std::move(events),
+              [&notified, &outcome](absl::StatusOr<AppendResult> result) {
+                outcome = std::move(result);
+                notified.Notify();
+              });
+  notified.WaitForNotification();
+  return outcome;
+}
+
+void EventStoreImpl::AppendAsync(absl::string_view stream, ExpectedRevision expected,
+                                 std::vector<EventData> events, AppendCallback done) {
+  absl::StatusOr<std::unique_ptr<PendingAppend>> append =
+      Prepare(stream, expected, std::move(events));
+  if (!append.ok()) {
+    done(append.status());
+    return;
+  }
+  (*append)->done = std::move(done);
+  absl::Status refused;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    if (stopping_) {
+      refused = absl::FailedPreconditionError("the event store is closed");
+    } else if (!failure_.ok()) {
+      refused = failure_;
+    } else {
+      queue_.push_back(*std::move(append));
+      queue_cv_.Signal();
+      return;
+    }
+  }
+  (*append)->result = refused;
+  Complete(*std::move(append));
+}
+
+absl::StatusOr<std::unique_ptr<EventStoreImpl::PendingAppend>> EventStoreImpl::Prepare(
+    absl::string_view stream, ExpectedRevision expected, std::vector<EventData> events) {
   RETURN_IF_ERROR(ValidateName("stream", stream));
   if (events.empty()) {
     return absl::InvalidArgumentError("events is empty: an append needs at least one event");
@@ -106,10 +130,10 @@ absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
                                                    " events; the limit per append is ",
                                                    options_.max_events_per_append));
   }
-  PendingAppend append;
-  append.stream = std::string(stream);
-  append.expected = expected;
-  append.events.reserve(events.size());
+  auto append = std::make_unique<PendingAppend>();
+  append->stream = std::string(stream);
+  append->expected = expected;
+  append->events.reserve(events.size());
   absl::flat_hash_set<EventId> seen;
   for (size_t i = 0; i < events.size(); ++i) {
     EventData& event = events[i];
@@ -144,23 +168,15 @@ absl::StatusOr<AppendResult> EventStoreImpl::Append(absl::string_view stream,
     prepared.payload_digest = tlog::Sha256(event.payload);
     prepared.tags_digest = tlog::Sha256(prepared.tags_encoding);
     prepared.data = std::move(event);
-    append.bytes += bytes;
-    append.events.push_back(std::move(prepared));
+    append->bytes += bytes;
+    append->events.push_back(std::move(prepared));
   }
-  {
-    absl::MutexLock lock(&queue_mu_);
-    if (stopping_) return absl::FailedPreconditionError("the event store is closed");
-    if (!failure_.ok()) return failure_;
-    queue_.push_back(&append);
-    queue_cv_.Signal();
-  }
-  append.done.WaitForNotification();
-  return std::move(append.result);
+  return append;
 }
 
 void EventStoreImpl::SequencerLoop() {
   while (true) {
-    std::vector<PendingAppend*> group;
+    PendingAppends group;
     absl::Status failure;
     bool stop = false;
     {
@@ -179,22 +195,22 @@ void EventStoreImpl::SequencerLoop() {
       size_t events = 0;
       size_t bytes = 0;
       while (!queue_.empty()) {
-        PendingAppend* next = queue_.front();
-        if (!group.empty() && (events + next->events.size() > options_.max_batch_events ||
-                               bytes + next->bytes > options_.max_batch_bytes)) {
+        const PendingAppend& next = *queue_.front();
+        if (!group.empty() && (events + next.events.size() > options_.max_batch_events ||
+                               bytes + next.bytes > options_.max_batch_bytes)) {
           break;
         }
-        events += next->events.size();
-        bytes += next->bytes;
-        group.push_back(next);
+        events += next.events.size();
+        bytes += next.bytes;
+        group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
       failure = failure_;
     }
     if (!failure.ok()) {
-      for (PendingAppend* append : group) {
+      for (std::unique_ptr<PendingAppend>& append : group) {
         append->result = failure;
-        append->done.Notify();
+        Complete(std::move(append));
       }
     } else if (!group.empty()) {
       std::unique_ptr<DecidedGroup> decided = DecideGroup(std::move(group));
@@ -225,10 +241,9 @@ bool EventStoreImpl::CheckpointDue() const {
              options_.checkpoint_interval;
 }
 
-absl::Status EventStoreImpl::PrefetchStoredIds(const std::vector<PendingAppend*>& group,
-                                               GroupState& state) {
+absl::Status EventStoreImpl::PrefetchStoredIds(const PendingAppends& group, GroupState& state) {
   std::vector<rocksdb::Slice> keys;
-  for (const PendingAppend* append : group) {
+  for (const std::unique_ptr<PendingAppend>& append : group) {
     for (const PreparedEvent& event : append->events) keys.push_back(IdSlice(event.data.id));
   }
   std::vector<rocksdb::PinnableSlice> values(keys.size());
@@ -246,8 +261,7 @@ absl::Status EventStoreImpl::PrefetchStoredIds(const std::vector<PendingAppend*>
   return absl::OkStatus();
 }
 
-std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(
-    std::vector<PendingAppend*> group) {
+std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(PendingAppends group) {
   // Groups that became durable are now visible in RocksDB.
   while (!in_flight_.empty() && in_flight_.front().end_position <= Size()) {
     in_flight_.pop_front();
@@ -260,7 +274,7 @@ std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(
   state.frontier = frontier_;
   state.time_us = std::max(last_time_us_, absl::ToUnixMicros(options_.clock()));
   absl::Status prefetch = PrefetchStoredIds(decided->appends, state);
-  for (PendingAppend* append : decided->appends) {
+  for (std::unique_ptr<PendingAppend>& append : decided->appends) {
     append->result = prefetch.ok() ? Sequence(*append, state, decided->batch)
                                    : absl::StatusOr<AppendResult>(prefetch);
     decided->writes = decided->writes || (append->result.ok() && !append->result->replayed);
@@ -322,11 +336,11 @@ void EventStoreImpl::WriteGroup(DecidedGroup& group) {
     committed_size_atomic_.store(committed_size_);
     commit_cv_.SignalAll();
   }
-  for (PendingAppend* append : group.appends) {
+  for (std::unique_ptr<PendingAppend>& append : group.appends) {
     // After a failure nothing of this group is acknowledged, replays included: they may
     // refer to events of a group that never became durable.
     if (!status.ok()) append->result = status;
-    append->done.Notify();  // `append` may be gone after this
+    Complete(std::move(append));
   }
 }
 

@@ -13,6 +13,9 @@
 //                      1, 8 and 64 threads (latency per Append). avg_batch = events per
 //                      group commit, inferred from the distinct recorded times (every event
 //                      of a group carries the group's time).
+//   append_async       EventStore::AppendAsync with 64 appends in flight on the same store, as a
+//                      server would: callbacks hand the slot back, two issuer threads send
+//                      the next append (latency: call to callback).
 //   build_read_store   building the read store (Options::sync = false, 100 events per
 //                      Append, 4 threads); latency per Append of 100 events.
 //   read_stream        random streams (100 events each) read forward, max_count 100.
@@ -24,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -39,6 +43,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/db.h"
@@ -242,6 +247,94 @@ uint64_t CountGroups(EventStore& store, uint64_t from, uint64_t to) {
   return groups;
 }
 
+// One single-event append like the server's: random stream among kAppendStreams, 2 tags.
+std::pair<std::string, EventData> MakeBenchAppend(uint64_t n, int client,
+                                                  const std::string& payload) {
+  EventData event;
+  event.id = NewEventId();
+  event.type = "bench.v1.Appended";
+  event.metadata = absl::StrCat("client=", client);
+  event.payload = payload;
+  event.payload[0] = static_cast<char>(n);  // not all identical
+  event.tags = {absl::StrCat("bench:", n % 1000), absl::StrCat("kind:", (n >> 20) % 10)};
+  return {absl::StrCat("bench-", (n >> 32) % kAppendStreams), std::move(event)};
+}
+
+// Keeps `in_flight` AppendAsync calls outstanding for `seconds`, as a server's handlers
+// would: a completion only hands its slot back, and two issuer threads (a server's gRPC
+// threads on this 2-core machine) send the next append. Latency: call to callback.
+Run RunAsync(EventStore& store, int in_flight, double seconds, const std::string& payload) {
+  absl::Mutex mu;
+  absl::CondVar ready_cv;
+  std::deque<int> ready;  // slots whose append completed, guarded by mu
+  std::vector<double> latencies;
+  int outstanding = 0;
+  bool stop = false;
+  std::vector<std::thread> issuers;
+  for (int issuer = 0; issuer < 2; ++issuer) {
+    issuers.emplace_back([&, issuer] {
+      std::mt19937_64 rng(kSeed * 31 + static_cast<uint64_t>(issuer));
+      while (true) {
+        int slot;
+        {
+          absl::MutexLock lock(&mu);
+          while (ready.empty() && !stop) ready_cv.Wait(&mu);
+          if (stop) return;
+          slot = ready.front();
+          ready.pop_front();
+          ++outstanding;
+        }
+        auto [stream, event] = MakeBenchAppend(rng(), slot, payload);
+        std::vector<EventData> events;
+        events.push_back(std::move(event));
+        const Clock::time_point begin = Clock::now();
+        store.AppendAsync(
+            stream, ExpectedRevision::Any(), std::move(events),
+            [&, slot, begin](absl::StatusOr<AppendResult> result) {
+              Check(result.status(), "AppendAsync");
+              const double us =
+                  std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+              absl::MutexLock lock(&mu);
+              latencies.push_back(us);
+              --outstanding;
+              ready.push_back(slot);
+              ready_cv.Signal();
+            });
+      }
+    });
+  }
+  const Clock::time_point start = Clock::now();
+  {
+    absl::MutexLock lock(&mu);
+    for (int slot = 0; slot < in_flight; ++slot) ready.push_back(slot);
+    ready_cv.SignalAll();
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  Run run;
+  {
+    absl::MutexLock lock(&mu);
+    stop = true;
+    ready_cv.SignalAll();
+    run.ops = latencies.size();  // completions within the measured time
+  }
+  run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (std::thread& issuer : issuers) issuer.join();
+  {
+    absl::MutexLock lock(&mu);  // the last appends complete before their slots are dropped
+    mu.Await(absl::Condition(
+        +[](int* n) { return *n == 0; }, &outstanding));
+  }
+  run.threads = in_flight;
+  std::vector<double> all(latencies.begin(), latencies.begin() + run.ops);
+  std::sort(all.begin(), all.end());
+  if (!all.empty()) {
+    run.p50_us = all[all.size() / 2];
+    run.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+    run.max_us = all.back();
+  }
+  return run;
+}
+
 void BenchAppendDurable(const std::string& dir, double seconds) {
   absl::StatusOr<std::unique_ptr<EventStore>> opened = EventStore::Open(dir, Options());
   Check(opened.status(), "opening the append store");
@@ -252,15 +345,7 @@ void BenchAppendDurable(const std::string& dir, double seconds) {
     Progress(absl::StrCat("append_durable, ", threads, " threads"));
     const uint64_t size_before = store.Size();
     Run run = RunThreads(threads, seconds, [&](int t, std::mt19937_64& rng) -> uint64_t {
-      const uint64_t n = rng();
-      EventData event;
-      event.id = NewEventId();
-      event.type = "bench.v1.Appended";
-      event.metadata = absl::StrCat("thread=", t);
-      event.payload = payload;
-      event.payload[0] = static_cast<char>(n);  // not all identical
-      event.tags = {absl::StrCat("bench:", n % 1000), absl::StrCat("kind:", (n >> 20) % 10)};
-      const std::string stream = absl::StrCat("bench-", (n >> 32) % kAppendStreams);
+      auto [stream, event] = MakeBenchAppend(rng(), t, payload);
       std::vector<EventData> events;
       events.push_back(std::move(event));
       absl::StatusOr<AppendResult> result =
@@ -277,6 +362,16 @@ void BenchAppendDurable(const std::string& dir, double seconds) {
              groups == 0 ? 0.0 : static_cast<double>(size_after - size_before) / groups)
         .Print();
   }
+  const uint64_t size_before = store.Size();
+  Progress("append_async, 64 in flight");
+  Run run = RunAsync(store, /*in_flight=*/64, seconds, payload);
+  const uint64_t size_after = store.Size();
+  const uint64_t groups = CountGroups(store, size_before, size_after);
+  RunJson("append_async", run)
+      .Int("events", size_after - size_before)
+      .Int("groups", groups)
+      .Num("avg_batch", groups == 0 ? 0.0 : static_cast<double>(size_after - size_before) / groups)
+      .Print();
   Check(store.Close(), "closing the append store");
 }
 
@@ -324,9 +419,8 @@ ReadStore BuildReadStore(const std::string& dir, uint64_t events_wanted) {
             event.tags = {absl::StrCat("g:", k % shape.tags)};
           }
           const Clock::time_point begin = Clock::now();
-          absl::StatusOr<AppendResult> result =
-              store.Append(absl::StrCat("read-", j % shape.streams), ExpectedRevision::Any(),
-                           std::move(events));
+          absl::StatusOr<AppendResult> result = store.Append(
+              absl::StrCat("read-", j % shape.streams), ExpectedRevision::Any(), std::move(events));
           latencies[t].push_back(
               std::chrono::duration<double, std::micro>(Clock::now() - begin).count());
           Check(result.status(), "Append (building the read store)");
@@ -372,8 +466,8 @@ void BenchReads(const std::string& dir, const ReadStore& shape, double seconds) 
   for (int threads : {1, 8}) {
     Progress(absl::StrCat("read_stream, ", threads, " threads"));
     Run run = RunThreads(threads, seconds, [&](int, std::mt19937_64& rng) -> uint64_t {
-      absl::StatusOr<ReadPage> page = store.ReadStream(
-          absl::StrCat("read-", rng() % shape.streams), 0, Direction::kForward, 100);
+      absl::StatusOr<ReadPage> page = store.ReadStream(absl::StrCat("read-", rng() % shape.streams),
+                                                       0, Direction::kForward, 100);
       Check(page.status(), "ReadStream");
       return page->events.size();
     });
@@ -387,8 +481,8 @@ void BenchReads(const std::string& dir, const ReadStore& shape, double seconds) 
   for (int threads : {1, 8}) {
     Progress(absl::StrCat("read_tag, ", threads, " threads"));
     Run run = RunThreads(threads, seconds, [&](int, std::mt19937_64& rng) -> uint64_t {
-      absl::StatusOr<ReadPage> page = store.ReadTag(absl::StrCat("g:", rng() % shape.tags), 0,
-                                                    Direction::kForward, 100);
+      absl::StatusOr<ReadPage> page =
+          store.ReadTag(absl::StrCat("g:", rng() % shape.tags), 0, Direction::kForward, 100);
       Check(page.status(), "ReadTag");
       return page->events.size();
     });
@@ -403,8 +497,7 @@ void BenchReads(const std::string& dir, const ReadStore& shape, double seconds) 
   Progress("verify");
   const Clock::time_point verify_start = Clock::now();
   absl::StatusOr<VerifyReport> report = store.Verify();
-  const double verify_seconds =
-      std::chrono::duration<double>(Clock::now() - verify_start).count();
+  const double verify_seconds = std::chrono::duration<double>(Clock::now() - verify_start).count();
   Check(report.status(), "Verify");
   if (!report->ok()) Die(absl::StrCat("Verify reported a problem: ", report->problem));
   const double verify_us = verify_seconds * 1e6;
@@ -416,8 +509,9 @@ void BenchReads(const std::string& dir, const ReadStore& shape, double seconds) 
       .Num("p99_us", verify_us)
       .Int("events", report->events_checked)
       .Num("seconds", verify_seconds)
-      .Num("seconds_per_million",
-           verify_seconds * 1e6 / static_cast<double>(std::max<uint64_t>(1, report->events_checked)))
+      .Num(
+          "seconds_per_million",
+          verify_seconds * 1e6 / static_cast<double>(std::max<uint64_t>(1, report->events_checked)))
       .Print();
   Check(store.Close(), "closing the read store");
 }
@@ -490,8 +584,7 @@ Flags ParseFlags(int argc, char** argv) {
 int Main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
   const double seconds = flags.seconds.value_or(flags.quick ? 1.0 : 5.0);
-  const uint64_t events_for_reads =
-      flags.events_for_reads.value_or(flags.quick ? 20000 : 1000000);
+  const uint64_t events_for_reads = flags.events_for_reads.value_or(flags.quick ? 20000 : 1000000);
 
   std::string dir = flags.dir;
   const bool own_dir = dir.empty();

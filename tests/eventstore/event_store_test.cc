@@ -3,12 +3,15 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "tests/eventstore/store_fixture.h"
 
@@ -234,8 +237,8 @@ TEST_F(StoreTest, RecordedEventsCarryWhatWasAppendedWithCanonicalTags) {
 
 TEST_F(StoreTest, RecordedTimeComesFromTheClockAndNeverGoesBack) {
   // Shared with the store, which reads the clock until it closes (after this body).
-  auto now = std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000) +
-                                          absl::Nanoseconds(1500));
+  auto now =
+      std::make_shared<absl::Time>(absl::FromUnixSeconds(1'800'000'000) + absl::Nanoseconds(1500));
   options_.clock = [now] { return *now; };
   Reopen();
   AppendMany("s-1", 1);
@@ -410,6 +413,87 @@ TEST(StoreOpenTest, RefusesMissingStoreWithoutCreateAndASecondOpen) {
   bad_origin.origin = "has space";
   EXPECT_THAT(EventStore::Open(dir.Sub("t"), bad_origin),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("origin")));
+}
+
+}  // namespace
+}  // namespace ctg::eventstore
+
+namespace ctg::eventstore {
+namespace {
+
+using ::ctg::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST_F(StoreTest, AppendAsyncCompletesInLogOrderOnceDurable) {
+  constexpr int kAppends = 300;
+  absl::Mutex mu;
+  std::vector<uint64_t> completed;  // positions, in callback order
+  absl::BlockingCounter pending(kAppends);
+  for (int i = 0; i < kAppends; ++i) {
+    store_->AppendAsync(absl::StrCat("a-", i % 7), ExpectedRevision::Any(), {MakeEvent("t.A", "x")},
+                        [&](absl::StatusOr<AppendResult> result) {
+                          ASSERT_OK(result);
+                          {
+                            absl::MutexLock lock(&mu);
+                            completed.push_back(result->first_position);
+                          }
+                          pending.DecrementCount();
+                        });
+  }
+  pending.Wait();
+  ASSERT_EQ(completed.size(), static_cast<size_t>(kAppends));
+  for (int i = 0; i < kAppends; ++i) EXPECT_EQ(completed[i], static_cast<uint64_t>(i));
+  EXPECT_EQ(store_->Size(), static_cast<uint64_t>(kAppends));
+}
+
+TEST_F(StoreTest, AppendAsyncReportsInvalidRequestsOnTheCallingThread) {
+  bool called = false;
+  const std::thread::id caller = std::this_thread::get_id();
+  store_->AppendAsync("bad stream", ExpectedRevision::Any(), {MakeEvent("t.A", "x")},
+                      [&](absl::StatusOr<AppendResult> result) {
+                        called = true;
+                        EXPECT_EQ(std::this_thread::get_id(), caller);
+                        EXPECT_THAT(result, StatusIs(absl::StatusCode::kInvalidArgument,
+                                                     HasSubstr("stream has byte 0x20")));
+                      });
+  EXPECT_TRUE(called);
+}
+
+TEST_F(StoreTest, AppendAsyncCallbacksMayChainAppends) {
+  constexpr uint64_t kChain = 50;
+  absl::Notification finished;
+  std::atomic<bool> all_ok{true};
+  // Link i appends revision i with Exact(i - 1), from the previous link's callback (the
+  // writer thread).
+  std::function<void(uint64_t)> link = [&](uint64_t i) {
+    store_->AppendAsync("chain-1", ExpectedRevision::Exact(i - 1), {MakeEvent("t.A", "x")},
+                        [&, i](absl::StatusOr<AppendResult> result) {
+                          if (!result.ok() || result->revision != i) all_ok = false;
+                          if (i == kChain || !result.ok()) {
+                            finished.Notify();
+                          } else {
+                            link(i + 1);
+                          }
+                        });
+  };
+  ASSERT_OK(store_->Append("chain-1", ExpectedRevision::NoStream(), {MakeEvent("t.A", "x")}));
+  link(1);
+  ASSERT_TRUE(finished.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  EXPECT_TRUE(all_ok.load());
+  ASSERT_OK_AND_ASSIGN(StreamHead head, store_->GetStreamHead("chain-1"));
+  EXPECT_EQ(head.revision, kChain);
+}
+
+TEST_F(StoreTest, AppendAsyncAfterCloseIsRefused) {
+  ASSERT_OK(store_->Close());
+  bool called = false;
+  store_->AppendAsync(
+      "s-1", ExpectedRevision::Any(), {MakeEvent("t.A", "x")},
+      [&](absl::StatusOr<AppendResult> result) {
+        called = true;
+        EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("closed")));
+      });
+  EXPECT_TRUE(called);
 }
 
 }  // namespace
