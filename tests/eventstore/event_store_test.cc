@@ -498,3 +498,52 @@ TEST_F(StoreTest, AppendAsyncAfterCloseIsRefused) {
 
 }  // namespace
 }  // namespace ctg::eventstore
+
+namespace ctg::eventstore {
+namespace {
+
+// Each append is sent twice back to back, so that the retry lands in the same group as the
+// original, in the next group while the original is still being written, or after it is
+// durable: every case must write once and give both callers the same positions.
+TEST_F(StoreTest, RetriesRacingTheirOriginalAcrossGroupsWriteOnce) {
+  constexpr int kAppends = 600;
+  struct Outcome {
+    absl::Mutex mu;
+    std::vector<absl::StatusOr<AppendResult>> results;
+  };
+  std::vector<Outcome> outcomes(kAppends);
+  absl::BlockingCounter pending(2 * kAppends);
+  uint64_t events_sent = 0;
+  for (int i = 0; i < kAppends; ++i) {
+    std::vector<EventData> events;
+    for (int k = 0; k <= i % 3; ++k) events.push_back(MakeEvent("t.A", absl::StrCat(i, "/", k)));
+    events_sent += events.size();
+    for (int copy = 0; copy < 2; ++copy) {
+      store_->AppendAsync(absl::StrCat("r-", i % 20), ExpectedRevision::Any(), events,
+                          [&, i](absl::StatusOr<AppendResult> result) {
+                            {
+                              absl::MutexLock lock(&outcomes[i].mu);
+                              outcomes[i].results.push_back(std::move(result));
+                            }
+                            pending.DecrementCount();
+                          });
+    }
+  }
+  pending.Wait();
+  for (int i = 0; i < kAppends; ++i) {
+    const auto& results = outcomes[i].results;
+    ASSERT_EQ(results.size(), 2u);
+    ASSERT_OK(results[0]);
+    ASSERT_OK(results[1]);
+    EXPECT_NE(results[0]->replayed, results[1]->replayed) << "append " << i;
+    EXPECT_EQ(results[0]->first_position, results[1]->first_position) << "append " << i;
+    EXPECT_EQ(results[0]->last_position, results[1]->last_position) << "append " << i;
+    EXPECT_EQ(results[0]->revision, results[1]->revision) << "append " << i;
+  }
+  EXPECT_EQ(store_->Size(), events_sent);
+  ASSERT_OK_AND_ASSIGN(VerifyReport report, store_->Verify());
+  EXPECT_TRUE(report.ok()) << report.problem;
+}
+
+}  // namespace
+}  // namespace ctg::eventstore
