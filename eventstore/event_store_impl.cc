@@ -597,13 +597,16 @@ absl::StatusOr<tlog::Hash> EventStoreImpl::PerfectNode(int level, uint64_t index
   return tlog::HashFromBytes(value);
 }
 
+absl::Status EventStoreImpl::CheckTreeSize(uint64_t size) const {
+  if (size <= Size()) return absl::OkStatus();
+  return absl::OutOfRangeError(
+      absl::StrCat("tree size ", size, " is beyond the log (size ", Size(), ")"));
+}
+
 absl::StatusOr<tlog::Hash> EventStoreImpl::RootAt(uint64_t size) {
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
   if (db_ == nullptr) return ClosedError();
-  if (size > Size()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("tree size ", size, " is beyond the log (size ", Size(), ")"));
-  }
+  RETURN_IF_ERROR(CheckTreeSize(size));
   return RootFromTree(db_.get(), cf(kTree), size);
 }
 
@@ -611,10 +614,7 @@ absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::InclusionProof(uint64_t 
                                                                        uint64_t size) {
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
   if (db_ == nullptr) return ClosedError();
-  if (size > Size()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("tree size ", size, " is beyond the log (size ", Size(), ")"));
-  }
+  RETURN_IF_ERROR(CheckTreeSize(size));
   return tlog::InclusionProof(
       position, size, [this](int level, uint64_t index) { return PerfectNode(level, index); });
 }
@@ -623,10 +623,7 @@ absl::StatusOr<std::vector<tlog::Hash>> EventStoreImpl::ConsistencyProof(uint64_
                                                                          uint64_t new_size) {
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
   if (db_ == nullptr) return ClosedError();
-  if (new_size > Size()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("tree size ", new_size, " is beyond the log (size ", Size(), ")"));
-  }
+  RETURN_IF_ERROR(CheckTreeSize(new_size));
   return tlog::ConsistencyProof(
       old_size, new_size, [this](int level, uint64_t index) { return PerfectNode(level, index); });
 }

@@ -104,7 +104,6 @@ class EventStoreImpl final : public EventStore {
   // at most max_count.
   absl::StatusOr<RangeRead> ReadRange(uint64_t from, uint64_t end,
                                       const std::optional<std::string>& tag, size_t max_count);
-  const Options& options() const { return options_; }
 
  private:
   // One event ready for the sequencer: validated, tags canonical, digests computed.
@@ -181,6 +180,8 @@ class EventStoreImpl final : public EventStore {
   absl::StatusOr<std::vector<RecordedEvent>> ReadPositions(const std::vector<uint64_t>& positions);
   size_t ClampCount(size_t max_count) const;
   absl::StatusOr<tlog::Hash> PerfectNode(int level, uint64_t index);
+  // OUT_OF_RANGE unless a tree of `size` events is committed.
+  absl::Status CheckTreeSize(uint64_t size) const;
   absl::StatusOr<std::optional<Leaf>> LoadLeafById(const EventId& id, uint64_t* position);
   absl::StatusOr<Leaf> LoadLeaf(uint64_t position);
 

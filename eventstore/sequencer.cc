@@ -70,7 +70,6 @@ void EventStoreImpl::Complete(std::unique_ptr<PendingAppend> append) {
 }
 
 struct EventStoreImpl::GroupState {
-  uint64_t first_position = 0;  // the log size before the group
   uint64_t next_position = 0;
   tlog::Frontier frontier;
   int64_t time_us = 0;
@@ -269,7 +268,6 @@ std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(Pendin
   auto decided = std::make_unique<DecidedGroup>();
   decided->appends = std::move(group);
   GroupState state;
-  state.first_position = frontier_.size();
   state.next_position = frontier_.size();
   state.frontier = frontier_;
   state.time_us = std::max(last_time_us_, absl::ToUnixMicros(options_.clock()));
