@@ -696,9 +696,13 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
   ro.readahead_size = 2 << 20;
   std::unique_ptr<rocksdb::Iterator> entries(db_->NewIterator(ro, cf(kEntries)));
   std::unique_ptr<rocksdb::Iterator> payloads(db_->NewIterator(ro, cf(kPayloads)));
-  std::unique_ptr<rocksdb::Iterator> leaves(db_->NewIterator(ro, cf(kTree)));
-  const std::string first_leaf = TreeKey(0, 0);
-  leaves->Seek(first_leaf);
+  // The leaf hashes are the tree's level-0 nodes: keys TreeKey(0, 0) .. TreeKey(0, size).
+  const std::string leaves_upper = TreeKey(0, size);
+  rocksdb::Slice leaves_upper_slice(leaves_upper);
+  rocksdb::ReadOptions leaves_ro = ro;
+  leaves_ro.iterate_upper_bound = &leaves_upper_slice;
+  std::unique_ptr<rocksdb::Iterator> leaves(db_->NewIterator(leaves_ro, cf(kTree)));
+  leaves->Seek(TreeKey(0, 0));
   entries->SeekToFirst();
   payloads->SeekToFirst();
 
@@ -766,7 +770,9 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
     payloads->Next();
     leaves->Next();
   }
-  RETURN_IF_ERROR(FromRocksDb(entries->status(), "verifying the log"));
+  for (const auto* it : {entries.get(), payloads.get(), leaves.get()}) {
+    RETURN_IF_ERROR(FromRocksDb(it->status(), "verifying the log"));
+  }
   report.root = frontier.Root();
   ASSIGN_OR_RETURN(tlog::Hash stored_root, RootFromTree(db_.get(), cf(kTree), size));
   if (stored_root != report.root) {
