@@ -133,6 +133,15 @@ struct Run {
   double max_us = 0;
 };
 
+// Sets run->p50_us, p99_us and max_us from the latencies (µs) of its operations.
+void FillLatencies(std::vector<double> all, Run* run) {
+  if (all.empty()) return;
+  std::sort(all.begin(), all.end());
+  run->p50_us = all[all.size() / 2];
+  run->p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+  run->max_us = all.back();
+}
+
 // Calls op(thread_index, rng) in a loop on `threads` threads for `seconds`, timing each
 // call. op returns a count of items (events appended or read).
 Run RunThreads(int threads, double seconds,
@@ -170,12 +179,7 @@ Run RunThreads(int threads, double seconds,
     run.items += items[t];
   }
   run.ops = all.size();
-  std::sort(all.begin(), all.end());
-  if (!all.empty()) {
-    run.p50_us = all[all.size() / 2];
-    run.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-    run.max_us = all.back();
-  }
+  FillLatencies(std::move(all), &run);
   return run;
 }
 
@@ -326,12 +330,7 @@ Run RunAsync(EventStore& store, int in_flight, double seconds, const std::string
   }
   run.threads = in_flight;
   std::vector<double> all(latencies.begin(), latencies.begin() + run.ops);
-  std::sort(all.begin(), all.end());
-  if (!all.empty()) {
-    run.p50_us = all[all.size() / 2];
-    run.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-    run.max_us = all.back();
-  }
+  FillLatencies(std::move(all), &run);
   return run;
 }
 
@@ -438,13 +437,14 @@ ReadStore BuildReadStore(const std::string& dir, uint64_t events_wanted) {
     const double build_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     std::vector<double> all;
     for (const auto& lat : latencies) all.insert(all.end(), lat.begin(), lat.end());
-    std::sort(all.begin(), all.end());
+    Run run;
+    FillLatencies(std::move(all), &run);
     JsonLine()
         .Str("name", "build_read_store")
         .Int("threads", kBuildThreads)
         .Num("ops_per_s", static_cast<double>(appends) / build_seconds)
-        .Num("p50_us", all[all.size() / 2])
-        .Num("p99_us", all[std::min(all.size() - 1, all.size() * 99 / 100)])
+        .Num("p50_us", run.p50_us)
+        .Num("p99_us", run.p99_us)
         .Int("ops", appends)
         .Int("events", shape.events)
         .Num("events_per_s", static_cast<double>(shape.events) / build_seconds)
