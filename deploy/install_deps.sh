@@ -13,7 +13,7 @@ packages=(
   libcpp-jwt-dev nlohmann-json3-dev libsystemd-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-grpcio python3-protobuf grpc-proto
+  python3 python3-grpcio python3-protobuf grpc-proto python3-jwt python3-cryptography
 )
 
 missing=()
