@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "eventstore/base/openssl_ptr.h"
 #include "eventstore/base/status_macros.h"
 
 namespace ctg::tlog {
@@ -36,23 +37,6 @@ constexpr size_t kEd25519PublicKeySize = 32;
 constexpr absl::string_view kTimeFormat = "%Y-%m-%d%ET%H:%M:%E6SZ";
 // A PEM Ed25519 key is about 120 bytes; anything much larger is not one.
 constexpr size_t kMaxPemSize = 64 * 1024;
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
-};
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 
 // Closes a file descriptor on scope exit.
 class ScopedFd {

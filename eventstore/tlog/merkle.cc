@@ -13,14 +13,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "eventstore/base/openssl_ptr.h"
 #include "eventstore/base/status_macros.h"
 
 namespace ctg::tlog {
 namespace {
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
 
 // SHA-256 can only fail if OpenSSL cannot allocate or has no SHA-256 provider: the process
 // cannot go on without it, and Hash-returning functions have no error channel.
@@ -31,7 +28,7 @@ struct MdCtxDeleter {
 
 // SHA-256 of the concatenation of `parts`.
 Hash Digest(std::initializer_list<absl::string_view> parts) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   if (ctx == nullptr) DieOnDigestFailure("EVP_MD_CTX_new");
   if (EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     DieOnDigestFailure("EVP_DigestInit_ex");

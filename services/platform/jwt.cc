@@ -14,6 +14,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "eventstore/base/openssl_ptr.h"
 #include "eventstore/base/status_macros.h"
 #include "nlohmann/json.hpp"
 
@@ -21,20 +22,6 @@ namespace ctg::platform {
 namespace {
 
 using Json = nlohmann::json;
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct EcdsaSigDeleter {
-  void operator()(ECDSA_SIG* sig) const { ECDSA_SIG_free(sig); }
-};
 
 constexpr size_t kEs256SignatureBytes = 64;  // r || s, 32 bytes each (RFC 7518 §3.4)
 
@@ -78,7 +65,7 @@ std::optional<Json> DecodeJsonObject(absl::string_view base64url) {
 // RFC 7518 §3.4: a JWS ES256 signature is r || s; OpenSSL verifies DER.
 std::optional<std::string> RawEcdsaToDer(absl::string_view raw) {
   if (raw.size() != kEs256SignatureBytes) return std::nullopt;
-  std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter> sig(ECDSA_SIG_new());
+  EcdsaSigPtr sig(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr);
   BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr);
   if (sig == nullptr || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
@@ -96,8 +83,7 @@ std::optional<std::string> RawEcdsaToDer(absl::string_view raw) {
 
 std::optional<std::string> DerEcdsaToRaw(absl::string_view der) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter> sig(
-      d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
   if (sig == nullptr) return std::nullopt;
   std::string raw(kEs256SignatureBytes, '\0');
   unsigned char* out = reinterpret_cast<unsigned char*>(raw.data());
@@ -109,7 +95,7 @@ std::optional<std::string> DerEcdsaToRaw(absl::string_view der) {
 }
 
 bool VerifySha256(EVP_PKEY* key, absl::string_view message, absl::string_view signature) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   return ctx != nullptr &&
          EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
          EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
@@ -118,7 +104,7 @@ bool VerifySha256(EVP_PKEY* key, absl::string_view message, absl::string_view si
 }
 
 absl::StatusOr<std::string> SignSha256(EVP_PKEY* key, absl::string_view message) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t length = 0;
   if (ctx == nullptr || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length,
@@ -161,8 +147,7 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(
   if (keys.empty()) return absl::InvalidArgumentError("no JWT public key configured");
   std::vector<Key> parsed;
   for (size_t i = 0; i < keys.size(); ++i) {
-    std::unique_ptr<BIO, BioDeleter> bio(
-        BIO_new_mem_buf(keys[i].pem.data(), static_cast<int>(keys[i].pem.size())));
+    BioPtr bio(BIO_new_mem_buf(keys[i].pem.data(), static_cast<int>(keys[i].pem.size())));
     PkeyPtr pkey(bio == nullptr ? nullptr
                                 : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
     const std::string which = absl::StrCat("JWT public key ", i, " (kid '", keys[i].key_id, "')");
@@ -291,7 +276,7 @@ absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::Generate(Algorithm algorit
 }
 
 JwtPublicKey JwtSigner::public_key() const {
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  BioPtr bio(BIO_new(BIO_s_mem()));
   JwtPublicKey key{key_id_, ""};
   if (bio != nullptr && PEM_write_bio_PUBKEY(bio.get(), static_cast<EVP_PKEY*>(pkey_)) == 1) {
     char* data = nullptr;
