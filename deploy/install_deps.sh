@@ -10,7 +10,7 @@ packages=(
   # libraries
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev openssl
-  libcpp-jwt-dev nlohmann-json3-dev libsystemd-dev
+  libcpp-jwt-dev nlohmann-json3-dev libsystemd-dev prometheus-cpp-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-grpcio python3-protobuf grpc-proto python3-jwt python3-cryptography
