@@ -1,0 +1,42 @@
+// Following next_page_token (AIP-158) for the list commands. Internal to clients/ctg.
+#ifndef CTG_CLIENTS_CTG_PAGING_H_
+#define CTG_CLIENTS_CTG_PAGING_H_
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace ctg::cli {
+
+// Fetches the page at `first_token` into *merged, then, if `all`, every following page,
+// appending their repeated fields (Message::MergeFrom); *merged ends with the last page's
+// next_page_token. `fetch(token, &page)` makes one call and returns its absl::Status.
+// DATA_LOSS if the server hands back a token it already gave (which would loop forever).
+template <typename Response, typename Fetch>
+absl::Status FetchPages(const std::string& first_token, bool all, Fetch fetch, Response* merged) {
+  std::set<std::string> seen;
+  std::string token = first_token;
+  for (bool first = true;; first = false) {
+    Response page;
+    if (absl::Status status = fetch(token, &page); !status.ok()) return status;
+    if (first) {
+      *merged = std::move(page);
+    } else {
+      merged->MergeFrom(page);
+      merged->set_next_page_token(page.next_page_token());
+    }
+    if (!all || merged->next_page_token().empty()) return absl::OkStatus();
+    token = merged->next_page_token();
+    if (!seen.insert(token).second) {
+      return absl::DataLossError(absl::StrCat(
+          "the server returned the page token \"", token, "\" twice; stopping to avoid a loop"));
+    }
+  }
+}
+
+}  // namespace ctg::cli
+
+#endif  // CTG_CLIENTS_CTG_PAGING_H_

@@ -1,0 +1,69 @@
+// Which events of the log a principal may see (ARCHITECTURE §6): the audit context's only
+// authorization rule, decided by the platform's policy module.
+//
+// An event is authorized by its stream:
+//   ctg-{id}   Permission::kReadCtg on the CTG's current scope; a CTG that no longer resolves
+//              (unknown id) has an empty scope, which only caf_admin and caf_commission read
+//   org-{siren} Permission::kReadRegistry (the public organisation registry)
+//   otherwise  Permission::kReadLog (caf_admin, caf_cdt, caf_commission)
+// Nothing here decides on its own: every answer is platform::Authorize's.
+//
+// Thread safety: the free functions are thread-safe if `ctg_scope` is. An AccessCheck is not
+// thread-safe (it memoizes); use one per call or per batch.
+#ifndef CTG_SERVICES_AUDIT_ACCESS_H_
+#define CTG_SERVICES_AUDIT_ACCESS_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "services/platform/policy.h"
+#include "services/platform/principal.h"
+
+namespace ctg::eventstore {
+struct RecordedEvent;
+}
+
+namespace ctg::audit {
+
+// Streams of CTGs and of organisations. The same prefixes as plans::kStreamPrefix and
+// partners::kStreamPrefix (checked by the tests), repeated so that the audit context does not
+// depend on the deciders.
+inline constexpr absl::string_view kCtgStreamPrefix = "ctg-";
+inline constexpr absl::string_view kOrganisationStreamPrefix = "org-";
+
+// Who takes part in the CTG `ctg_id` now; nothing if it does not exist. In ctgd:
+// Registry::CtgScopeOf.
+using CtgScopeLookup = std::function<std::optional<platform::CtgScope>(absl::string_view ctg_id)>;
+
+// Whether `principal` may read the events of `stream` (see the table above).
+bool MayReadStream(const platform::Principal& principal, absl::string_view stream,
+                   const CtgScopeLookup& ctg_scope);
+
+// Whether `principal` may read `event`: MayReadStream of its stream.
+bool MayRead(const platform::Principal& principal, const eventstore::RecordedEvent& event,
+             const CtgScopeLookup& ctg_scope);
+
+// MayReadStream memoized per stream, for a scan that meets the same streams many times. The
+// answers are those of the moment each stream was first asked about; keep an AccessCheck for
+// one call only, so that a change of a CTG's scope applies to the next call.
+class AccessCheck {
+ public:
+  // `principal` and `ctg_scope` must outlive the AccessCheck.
+  AccessCheck(const platform::Principal& principal, const CtgScopeLookup& ctg_scope)
+      : principal_(principal), ctg_scope_(ctg_scope) {}
+
+  bool MayReadStream(absl::string_view stream);
+  bool MayRead(const eventstore::RecordedEvent& event);
+
+ private:
+  const platform::Principal& principal_;
+  const CtgScopeLookup& ctg_scope_;
+  absl::flat_hash_map<std::string, bool> by_stream_;
+};
+
+}  // namespace ctg::audit
+
+#endif  // CTG_SERVICES_AUDIT_ACCESS_H_

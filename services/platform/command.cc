@@ -1,0 +1,104 @@
+#include "services/platform/command.h"
+
+#include <openssl/sha.h>
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/platform/errors.h"
+
+namespace ctg::platform {
+
+v1::Role ToProtoRole(Role role) {
+  switch (role) {
+    case Role::kCafAdmin:
+      return v1::ROLE_CAF_ADMIN;
+    case Role::kCafCdt:
+      return v1::ROLE_CAF_CDT;
+    case Role::kCafCommission:
+      return v1::ROLE_CAF_COMMISSION;
+    case Role::kCollectiviteAdmin:
+      return v1::ROLE_COLLECTIVITE_ADMIN;
+    case Role::kChargeCooperation:
+      return v1::ROLE_CHARGE_COOPERATION;
+    case Role::kElu:
+      return v1::ROLE_ELU;
+    case Role::kPartner:
+      return v1::ROLE_PARTNER;
+  }
+  return v1::ROLE_UNSPECIFIED;
+}
+
+v1::EventMetadata StampMetadata(const CommandContext& context, std::vector<std::string> tags) {
+  v1::EventMetadata metadata;
+  v1::Actor* actor = metadata.mutable_actor();
+  actor->set_subject(context.principal.subject);
+  actor->set_organisation(context.principal.organisation);
+  actor->set_role(ToProtoRole(context.role));
+  *metadata.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(context.now));
+  metadata.set_request_id(context.request_id);
+  metadata.set_correlation_id(context.correlation_id);
+  metadata.set_causation_id(context.causation_id);
+  metadata.set_command(context.method);
+  metadata.set_reason(context.reason);
+  metadata.set_cdt_exchange(context.cdt_exchange);
+  for (std::string& tag : tags) metadata.add_tags(std::move(tag));
+  return metadata;
+}
+
+eventstore::EventId EventIdFor(absl::string_view stream, absl::string_view request_id,
+                               size_t index) {
+  if (request_id.empty()) return eventstore::NewEventId();
+  // Length-prefixed fields, so no two (stream, request id, index) share an input.
+  std::string input = absl::StrCat("ctg-platform/event-id/v1\n", stream.size(), ":", stream,
+                                   request_id.size(), ":", request_id, index);
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const uint8_t*>(input.data()), input.size(), digest);
+  eventstore::EventId id;
+  std::memcpy(id.data(), digest, id.size());
+  id[6] = static_cast<uint8_t>((id[6] & 0x0f) | 0x80);  // version 8
+  id[8] = static_cast<uint8_t>((id[8] & 0x3f) | 0x80);  // RFC 9562 variant
+  return id;
+}
+
+eventstore::EventData MakeEventData(absl::string_view stream, const CommandContext& context,
+                                    size_t index, const google::protobuf::Message& payload,
+                                    std::vector<std::string> tags) {
+  tags.push_back(absl::StrCat("actor:", context.principal.subject));
+  eventstore::EventData data;
+  data.id = EventIdFor(stream, context.request_id, index);
+  data.type = payload.GetDescriptor()->full_name();
+  data.payload = payload.SerializeAsString();
+  data.metadata = StampMetadata(context, tags).SerializeAsString();
+  data.tags = std::move(tags);
+  return data;
+}
+
+std::string EtagFor(std::optional<uint64_t> revision) {
+  return revision.has_value() ? absl::StrCat("r", *revision) : std::string();
+}
+
+absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field) {
+  if (request_id.empty() || eventstore::ParseEventId(request_id).ok()) return absl::OkStatus();
+  return InvalidField(field, absl::StrCat("'", request_id,
+                                          "' is not a UUID (8-4-4-4-12 hexadecimal digits)"));
+}
+
+absl::StatusOr<v1::EventMetadata> ParseMetadata(absl::string_view bytes) {
+  v1::EventMetadata metadata;
+  if (!metadata.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("an event's metadata does not parse as ctg.v1.EventMetadata");
+  }
+  return metadata;
+}
+
+absl::Time EventTime(const v1::EventMetadata& metadata, absl::Time fallback) {
+  if (!metadata.has_time()) return fallback;
+  return absl::FromUnixMicros(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(metadata.time()));
+}
+
+}  // namespace ctg::platform

@@ -1,0 +1,85 @@
+// The authorization policy: the one place that decides what a principal may do (ARCHITECTURE §6).
+//
+// Every RPC maps to a Permission and a Scope (what it acts on); every item an RPC returns is
+// checked with CanRead. The rules, by role:
+//   caf_admin           everything
+//   caf_cdt             registry writes; reads and changes the CTGs of their portfolio (the CTG's
+//                       `cdt` is their subject), and may draft CTGs; subscribes to the log
+//   caf_commission      reads everything, writes nothing; subscribes to the log
+//   collectivite_admin  changes its own organisation; drafts CTGs it carries; reads and changes
+//                       the CTGs its organisation signed as a collectivité
+//   charge_cooperation  reads and changes the CTGs its organisation signed as a collectivité
+//   elu                 reads the CTGs its organisation signed as a collectivité
+//   partner             reads the CTGs its organisation signed (as any signatory)
+// Everyone authenticated reads the organisation registry and the checkpoints (public data).
+// A collectivité acting "for a signatory" (deliberation, signature) may do so only for itself.
+//
+// A refused read, and a change of a CTG the principal may not read, is NOT_FOUND with the same
+// message as a missing resource, so a refusal reveals nothing about what exists. A principal
+// who may read the resource but not change it gets PERMISSION_DENIED.
+#ifndef CTG_SERVICES_PLATFORM_POLICY_H_
+#define CTG_SERVICES_PLATFORM_POLICY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/platform/principal.h"
+
+namespace ctg::platform {
+
+enum class Permission {
+  kReadRegistry,        // Get/List organisations
+  kCreateOrganisation,  // CreateOrganisation
+  kUpdateOrganisation,  // UpdateOrganisation (scope: the organisation)
+  kCreateCtg,           // CreateCtg (scope: the porteur, as `organisation`)
+  kReadCtg,             // GetCtg, ListCtgs items, audit items of a CTG
+  kChangeCtg,           // UpdateCtg, AddSignatory
+  kActForSignatory,     // RecordDeliberation, RecordSignature (scope: CTG + the signatory)
+  kTransitionCtg,       // TransitionCtg
+  kAssignCdt,           // AssignCdt
+  kReadLog,             // audit items outside CTGs and the registry (other streams)
+  kReadCheckpoint,      // GetCheckpoint, GetConsistencyProof
+  kSubscribe,           // SubscribeEvents (items still checked one by one)
+  kAdminister,          // AdminService
+};
+
+// Who takes part in a CTG, as the policy needs it. Organisations are SIRENs.
+struct CtgScope {
+  std::string ctg_id;                      // for messages only
+  std::string cdt;                         // subject of the CDT following it, or empty
+  std::vector<std::string> collectivites;  // signatories as COLLECTIVITE_PORTEUSE or _MEMBRE
+  std::vector<std::string> others;         // every other signatory (the Caf, partners)
+};
+
+// What a permission is checked against.
+struct Scope {
+  // The organisation acted on or for (kUpdateOrganisation, kCreateCtg, kActForSignatory).
+  std::string organisation;
+  // The CTG acted on (kReadCtg, kChangeCtg, kActForSignatory, kTransitionCtg, kAssignCdt).
+  const CtgScope* ctg = nullptr;
+
+  static Scope None() { return {}; }
+  static Scope Organisation(std::string siren) { return {std::move(siren), nullptr}; }
+  static Scope Ctg(const CtgScope& ctg) { return {{}, &ctg}; }
+  static Scope CtgSignatory(const CtgScope& ctg, std::string siren) {
+    return {std::move(siren), &ctg};
+  }
+};
+
+// Decides `permission` on `scope`. OK: the role under which it is granted (the first of the
+// principal's roles that grants it; stamped in event metadata). Otherwise PERMISSION_DENIED
+// or, for a CTG the principal may not read, NOT_FOUND (see above).
+absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission,
+                               const Scope& scope);
+
+// Whether `principal` may read the CTG `scope`. Same as Authorize(kReadCtg).ok().
+bool CanReadCtg(const Principal& principal, const CtgScope& scope);
+
+// The NOT_FOUND every hidden or missing CTG gets.
+absl::Status CtgNotFound(absl::string_view ctg_id);
+
+}  // namespace ctg::platform
+
+#endif  // CTG_SERVICES_PLATFORM_POLICY_H_

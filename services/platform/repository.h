@@ -1,0 +1,121 @@
+// Repository<Aggregate>: the folded state of every stream of one aggregate type, in memory.
+//
+// It is a projection of the log: CatchUp() folds the stored events once at start-up, and the
+// command handler commits each state it appended (callbacks run in log order, so a stream's
+// states arrive in revision order). ctgd is the store's only writer, so the repository is
+// exact, and a read after a write sees it (the write's callback commits before it answers).
+// Lists page through it in stream order.
+//
+// An Aggregate type provides:
+//   using State = …; using Event = …;  (Event: a std::variant of event messages)
+//   static constexpr absl::string_view kStreamPrefix;             e.g. "ctg-"
+//   static void Evolve(State&, const Event&, absl::Time time);
+//   static absl::StatusOr<Event> Parse(absl::string_view type, absl::string_view payload);
+//   static const google::protobuf::Message& AsMessage(const Event&);
+//   static std::vector<std::string> Tags(const State& after, const Event&);
+//
+// Memory: one State per stream. The registry's aggregates (organisations, CTGs) number in the
+// hundreds per département; aggregates with many more streams need a persisted projection.
+#ifndef CTG_SERVICES_PLATFORM_REPOSITORY_H_
+#define CTG_SERVICES_PLATFORM_REPOSITORY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "eventstore/base/status_macros.h"
+#include "eventstore/event_store.h"
+#include "services/platform/command.h"
+
+namespace ctg::platform {
+
+template <typename Aggregate>
+class Repository {
+ public:
+  using State = typename Aggregate::State;
+
+  // A stream's state and revision (nullopt: the stream has no event).
+  struct Snapshot {
+    State state;
+    std::optional<uint64_t> revision;
+  };
+
+  explicit Repository(eventstore::EventStore& store) : store_(store) {}
+  Repository(const Repository&) = delete;
+  Repository& operator=(const Repository&) = delete;
+
+  // Folds every stored event of this aggregate's streams from where the last call stopped.
+  absl::Status CatchUp() {
+    uint64_t from = next_position_;
+    while (from < store_.Size()) {
+      ASSIGN_OR_RETURN(eventstore::ReadPage page,
+                       store_.ReadLog(from, eventstore::Direction::kForward, 1000));
+      for (const eventstore::RecordedEvent& event : page.events) {
+        if (absl::string_view(event.stream).substr(0, Aggregate::kStreamPrefix.size()) !=
+            Aggregate::kStreamPrefix) {
+          continue;
+        }
+        RETURN_IF_ERROR(Fold(event));
+      }
+      if (page.events.empty()) break;
+      from = page.events.back().position + 1;
+    }
+    next_position_ = from;
+    return absl::OkStatus();
+  }
+
+  // The stream's latest state (an empty snapshot if it has no event).
+  Snapshot Get(absl::string_view stream) const {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = streams_.find(stream);
+    if (it == streams_.end()) return Snapshot{};
+    return it->second;
+  }
+
+  // Records the state after an append that made the stream reach `snapshot.revision`. Older
+  // revisions than the one held are ignored.
+  void Commit(absl::string_view stream, Snapshot snapshot) {
+    absl::MutexLock lock(&mu_);
+    auto [it, inserted] = streams_.try_emplace(std::string(stream), snapshot);
+    if (!inserted && (!it->second.revision.has_value() ||
+                      snapshot.revision.value_or(0) > *it->second.revision)) {
+      it->second = std::move(snapshot);
+    }
+  }
+
+  // Calls `visit` on the streams after `after` (exclusive), in order, until it returns false.
+  // `visit` runs under a reader lock: it must not call back into the repository.
+  void ForEachAfter(absl::string_view after,
+                    absl::FunctionRef<bool(const std::string&, const Snapshot&)> visit) const {
+    absl::ReaderMutexLock lock(&mu_);
+    for (auto it = streams_.upper_bound(after); it != streams_.end(); ++it) {
+      if (!visit(it->first, it->second)) return;
+    }
+  }
+
+ private:
+  absl::Status Fold(const eventstore::RecordedEvent& event) {
+    ASSIGN_OR_RETURN(typename Aggregate::Event decoded, Aggregate::Parse(event.type, event.payload));
+    ASSIGN_OR_RETURN(v1::EventMetadata metadata, ParseMetadata(event.metadata));
+    absl::MutexLock lock(&mu_);
+    Snapshot& snapshot = streams_[event.stream];
+    Aggregate::Evolve(snapshot.state, decoded, EventTime(metadata, event.recorded_time));
+    snapshot.revision = event.revision;
+    return absl::OkStatus();
+  }
+
+  eventstore::EventStore& store_;
+  uint64_t next_position_ = 0;  // CatchUp's progress (start-up only)
+  mutable absl::Mutex mu_;
+  std::map<std::string, Snapshot, std::less<>> streams_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ctg::platform
+
+#endif  // CTG_SERVICES_PLATFORM_REPOSITORY_H_

@@ -1,0 +1,60 @@
+// What ctgd tells its operators: structured JSON logs on stderr (one object a line, with the
+// call's request id), Prometheus metrics (go-grpc-prometheus names), and the server
+// interceptor that feeds both for every call.
+#ifndef CTG_SERVICES_SERVER_OBSERVABILITY_H_
+#define CTG_SERVICES_SERVER_OBSERVABILITY_H_
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+}  // namespace prometheus
+
+namespace ctg::server {
+
+class BearerAuthenticator;
+
+// One JSON log line: {"time", "level", "msg", …fields}. Thread-safe.
+using LogFields = std::vector<std::pair<std::string, std::string>>;
+void Log(absl::string_view level, absl::string_view message, const LogFields& fields = {});
+
+// The metrics registry and its HTTP endpoint.
+class Metrics {
+ public:
+  // Serves /metrics on `listen` ("host:port"; port 0 picks one); empty `listen`: no endpoint.
+  static absl::StatusOr<std::unique_ptr<Metrics>> Start(const std::string& listen);
+  ~Metrics();
+
+  // The port /metrics listens on (0 without an endpoint).
+  int port() const;
+
+  // Records one call: started, then handled with its code and duration.
+  void CallStarted(absl::string_view method);
+  void CallHandled(absl::string_view method, absl::string_view code, double seconds);
+  // The event store's committed size, sampled on each scrape-worthy change.
+  void SetLogSize(uint64_t size);
+
+  // Interceptors for grpc::ServerBuilder::experimental().SetInterceptorCreators: for every
+  // call, its id, its principal (verified by `authenticator`, which must outlive the server),
+  // a log line and metrics.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  InterceptorFactories(const BearerAuthenticator* authenticator);
+
+ private:
+  struct Impl;
+  explicit Metrics(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ctg::server
+
+#endif  // CTG_SERVICES_SERVER_OBSERVABILITY_H_

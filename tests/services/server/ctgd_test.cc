@@ -1,0 +1,297 @@
+// ctgd end to end over TLS with real tokens: the registry's commands and queries, errors with
+// google.rpc details, authentication, idempotency and etags, shutdown and restart, mTLS.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include "absl/synchronization/notification.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/services/server/registry_fixture.h"
+
+namespace ctg::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// The google.rpc.Status details of a failed call.
+google::rpc::Status DetailsOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  details.ParseFromString(status.error_details());
+  return details;
+}
+
+std::vector<std::string> BadFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  const google::rpc::Status details = DetailsOf(status);
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& violation : bad.field_violations()) fields.push_back(violation.field());
+    }
+  }
+  return fields;
+}
+
+std::string Reason(const grpc::Status& status) {
+  const google::rpc::Status details = DetailsOf(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+class CtgdTest : public RegistryTest {
+ protected:
+  // The number of events in the log, as the Caf's admin sees it.
+  int64_t LogSize() {
+    v1::VerifyLogResponse response;
+    grpc::Status status = admin_->VerifyLog(AdminContext().get(), {}, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.tree_size();
+  }
+
+  // Sends `bytes` as the request of `method` (to test what no generated stub would send).
+  grpc::Status RawCall(const std::string& method, const std::string& bytes) {
+    grpc::GenericStub stub(server_->Channel());
+    auto context = AdminContext();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    grpc::Status result;
+    absl::Notification done;
+    stub.UnaryCall(context.get(), method, grpc::StubOptions(), &request, &response,
+                   [&](grpc::Status status) {
+                     result = std::move(status);
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    return result;
+  }
+};
+
+TEST_F(CtgdTest, CollectiviteDraftsTheCtgItCarriesAndReadsItBack) {
+  const auto porteur = Person("dgs-orbe", kEpci, platform::Role::kCollectiviteAdmin);
+  v1::CreateCtgRequest create;
+  create.set_ctg_id("orbe-draft");
+  *create.mutable_ctg() = MakeCtg("CTG du Val d'Orbe (projet)", kEpci);
+  v1::Ctg created;
+  grpc::Status status = plans_->CreateCtg(server_->Context(porteur).get(), create, &created);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(created.name(), "ctgs/orbe-draft");
+  EXPECT_EQ(created.state(), v1::CTG_STATE_EN_PREPARATION);
+  ASSERT_EQ(created.signatories_size(), 2);
+  EXPECT_EQ(created.signatories(0).role(), v1::SIGNATORY_ROLE_CAF);
+  EXPECT_FALSE(created.etag().empty());
+
+  v1::GetCtgRequest get;
+  get.set_name("ctgs/orbe-draft");
+  v1::Ctg read;
+  ASSERT_TRUE(plans_->GetCtg(server_->Context(porteur).get(), get, &read).ok());
+  EXPECT_EQ(read.title(), "CTG du Val d'Orbe (projet)");
+  EXPECT_EQ(read.etag(), created.etag());
+
+  // Another collectivité does not even learn that it exists.
+  const auto other = Person("dgs-vallees", kOtherEpci, platform::Role::kCollectiviteAdmin);
+  status = plans_->GetCtg(server_->Context(other).get(), get, &read);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "ctgs/orbe-draft not found");
+}
+
+TEST_F(CtgdTest, RuleWarningsAreReadableAndBlockingRulesNameTheirReason) {
+  v1::CreateCtgRequest create;
+  create.set_ctg_id("thin-ctg");
+  *create.mutable_ctg() = MakeCtg("CTG incomplète", kOtherEpci);
+  create.mutable_ctg()->clear_thematiques();
+  create.mutable_ctg()->add_thematiques(v1::THEMATIQUE_PETITE_ENFANCE);
+  v1::Ctg created;
+  ASSERT_TRUE(plans_->CreateCtg(AdminContext().get(), create, &created).ok());
+  ASSERT_GE(created.warnings_size(), 1);
+  EXPECT_EQ(created.warnings(0).rule(), "R-7");
+
+  // Walk to EN_SIGNATURE, then ACTIVE is refused: no deliberation yet.
+  for (v1::CtgState state : {v1::CTG_STATE_DIAGNOSTIC_EN_COURS, v1::CTG_STATE_DIAGNOSTIC_PARTAGE,
+                             v1::CTG_STATE_PLAN_ACTIONS_EN_ELABORATION,
+                             v1::CTG_STATE_EN_SIGNATURE}) {
+    v1::TransitionCtgRequest transition;
+    transition.set_name("ctgs/thin-ctg");
+    transition.set_state(state);
+    ASSERT_TRUE(plans_->TransitionCtg(AdminContext().get(), transition, &created).ok());
+  }
+  v1::TransitionCtgRequest activate;
+  activate.set_name("ctgs/thin-ctg");
+  activate.set_state(v1::CTG_STATE_ACTIVE);
+  grpc::Status status = plans_->TransitionCtg(AdminContext().get(), activate, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(status), "DELIBERATION_REQUIRED");
+}
+
+TEST_F(CtgdTest, BadInputIsInvalidArgumentNamingTheFieldsAndWritesNothing) {
+  const int64_t before = LogSize();
+
+  v1::CreateCtgRequest empty;
+  empty.mutable_ctg()->set_porteur(std::string("organisations/") + kEpci);
+  v1::Ctg response;
+  grpc::Status status = plans_->CreateCtg(AdminContext().get(), empty, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(status), ::testing::IsSupersetOf({"ctg.title", "ctg.caf"}));
+
+  v1::TransitionCtgRequest unknown_enum;
+  unknown_enum.set_name("ctgs/test-ctg");
+  unknown_enum.set_state(static_cast<v1::CtgState>(42));
+  status = plans_->TransitionCtg(AdminContext().get(), unknown_enum, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(status), ElementsAre("state"));
+
+  v1::GetCtgRequest get;
+  get.set_name("ctgs/test-ctg");
+  std::string with_unknown = get.SerializeAsString();
+  with_unknown += std::string("\xa0\x06\x01", 3);  // field 100, varint 1
+  status = RawCall("/ctg.v1.PlansService/GetCtg", with_unknown);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("unknown field number 100"));
+
+  status = RawCall("/ctg.v1.PlansService/CreateCtg", std::string("\x0a\xff\xff\xff", 4));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_code() << " " << status.error_message();
+  EXPECT_THAT(BadFields(status), ElementsAre("(request)"));
+
+  v1::CreateCtgRequest huge;
+  *huge.mutable_ctg() = MakeCtg(std::string(5 << 20, 'x'), kEpci);
+  status = plans_->CreateCtg(AdminContext().get(), huge, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+
+  v1::CreateCtgRequest long_title;
+  *long_title.mutable_ctg() = MakeCtg(std::string(201, 'x'), kEpci);
+  status = plans_->CreateCtg(AdminContext().get(), long_title, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(status), ElementsAre("ctg.title"));
+
+  v1::ListCtgsRequest list;
+  list.set_page_token("not-a-token");
+  v1::ListCtgsResponse listed;
+  status = plans_->ListCtgs(AdminContext().get(), list, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(status), ElementsAre("page_token"));
+
+  EXPECT_EQ(LogSize(), before);
+}
+
+TEST_F(CtgdTest, MissingOrBadTokensAreUnauthenticated) {
+  v1::GetCtgRequest get;
+  get.set_name("ctgs/test-ctg");
+  v1::Ctg response;
+  grpc::ClientContext none;
+  grpc::Status status = plans_->GetCtg(&none, get, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("missing bearer token"));
+
+  grpc::ClientContext garbage;
+  garbage.AddMetadata("authorization", "Bearer not.a.jwt");
+  EXPECT_EQ(plans_->GetCtg(&garbage, get, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  grpc::ClientContext expired;
+  expired.AddMetadata("authorization",
+                      "Bearer " + server_->Token(Admin(), absl::Minutes(-10)));
+  status = plans_->GetCtg(&expired, get, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  grpc::ClientContext basic;
+  basic.AddMetadata("authorization", "Basic dXNlcjpwYXNz");
+  EXPECT_EQ(plans_->GetCtg(&basic, get, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // Health needs no token.
+  grpc::GenericStub stub(server_->Channel());
+  grpc::ClientContext health;
+  std::string request;  // HealthCheckRequest{service: ""} is empty
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1), out;
+  absl::Notification done;
+  grpc::Status health_status;
+  stub.UnaryCall(&health, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &in, &out,
+                 [&](grpc::Status s) {
+                   health_status = s;
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  EXPECT_TRUE(health_status.ok()) << health_status.error_message();
+}
+
+TEST_F(CtgdTest, RetriedRequestIdReturnsTheFirstResultAndStaleEtagsAreAborted) {
+  v1::CreateCtgRequest create;
+  create.set_request_id("0b1e7c52-7f3a-4d3e-9a51-3f2d8c1e9b20");
+  *create.mutable_ctg() = MakeCtg("CTG idempotente", kOtherEpci);
+  v1::Ctg first, second;
+  ASSERT_TRUE(plans_->CreateCtg(AdminContext().get(), create, &first).ok());
+  const int64_t size = LogSize();
+  ASSERT_TRUE(plans_->CreateCtg(AdminContext().get(), create, &second).ok());
+  EXPECT_EQ(second.name(), first.name());
+  EXPECT_EQ(second.etag(), first.etag());
+  EXPECT_EQ(LogSize(), size);
+
+  v1::UpdateCtgRequest update;
+  *update.mutable_ctg() = first;
+  update.mutable_ctg()->set_title("CTG idempotente (titre revu)");
+  update.mutable_update_mask()->add_paths("title");
+  v1::Ctg updated;
+  ASSERT_TRUE(plans_->UpdateCtg(AdminContext().get(), update, &updated).ok());
+  EXPECT_NE(updated.etag(), first.etag());
+  // The same update with the old etag is refused.
+  grpc::Status status = plans_->UpdateCtg(AdminContext().get(), update, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_THAT(status.error_message(), HasSubstr("stale"));
+}
+
+TEST_F(CtgdTest, SigtermDrainsAndExitsZeroAndTheStoreSurvivesARestart) {
+  const std::string data_dir = server_->data_dir();
+  v1::Ctg before;
+  v1::GetCtgRequest get;
+  get.set_name("ctgs/test-ctg");
+  ASSERT_TRUE(plans_->GetCtg(AdminContext().get(), get, &before).ok());
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
+  EXPECT_THAT(server_->Logs(), HasSubstr("\"msg\":\"stopped\""));
+
+  CtgdOptions options;
+  options.dir = dir_->path();
+  auto restarted = CtgdProcess::Start(options);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  delete server_;
+  server_ = restarted->release();
+  plans_ = v1::PlansService::NewStub(server_->Channel());
+  admin_ = v1::AdminService::NewStub(server_->Channel());
+  partners_ = v1::PartnersService::NewStub(server_->Channel());
+  audit_ = v1::AuditService::NewStub(server_->Channel());
+  v1::Ctg after;
+  ASSERT_TRUE(plans_->GetCtg(AdminContext().get(), get, &after).ok());
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString());
+}
+
+TEST(MutualTlsTest, ARequiredClientCertificateIsEnforced) {
+  TempDir dir;
+  CtgdOptions options;
+  options.dir = dir.path();
+  options.require_client_cert = true;
+  auto server = CtgdProcess::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const auto admin = Person("admin-1", kCaf, platform::Role::kCafAdmin);
+  v1::ListOrganisationsRequest request;
+  v1::ListOrganisationsResponse response;
+
+  auto without = v1::PartnersService::NewStub((*server)->Channel(/*client_cert=*/false));
+  EXPECT_EQ(without->ListOrganisations((*server)->Context(admin).get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  auto with = v1::PartnersService::NewStub((*server)->Channel(/*client_cert=*/true));
+  grpc::Status status = with->ListOrganisations((*server)->Context(admin).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ((*server)->Stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace ctg::testing
