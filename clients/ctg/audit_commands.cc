@@ -84,7 +84,8 @@ std::string ConsistencyText(const CheckpointUpdate& update) {
 }  // namespace
 
 absl::Status RunHistory(ctg::v1::AuditService::StubInterface& audit, const CallSettings& call,
-                        const HistoryArgs& args, Output& output) {
+                        const HistoryArgs& args, const TrustOptions& trust, TrustStore& store,
+                        Output& output) {
   ctg::v1::ListEventsResponse response;
   RETURN_IF_ERROR(FetchPages(
       args.page_token, args.all,
@@ -102,6 +103,14 @@ absl::Status RunHistory(ctg::v1::AuditService::StubInterface& audit, const CallS
         return RpcError(audit.ListEvents(&context, request, page), call);
       },
       &response));
+  std::optional<tlog::Checkpoint> proved_against;
+  if (args.verify) {
+    for (const ctg::v1::AuditEvent& event : response.events()) {
+      ASSIGN_OR_RETURN(InclusionResult proved, VerifyEvent(audit, call, trust, store, event));
+      if (proved.update.has_value()) WarnFirstUse(*proved.update, store, output);
+      proved_against = proved.checkpoint;
+    }
+  }
   if (output.json) {
     *output.out << ToJsonLine(response);
     return absl::OkStatus();
@@ -114,6 +123,7 @@ absl::Status RunHistory(ctg::v1::AuditService::StubInterface& audit, const CallS
     std::vector<Column> columns = {{"POS", 0, true}, {"TIME"}, {"ACTOR", 44}};
     if (show_stream) columns.push_back({"STREAM", 32});
     columns.push_back({"TYPE", 36});
+    if (args.verify) columns.push_back({"PROVED"});
     columns.push_back({"SUMMARY", 70});
     Table table(std::move(columns));
     for (const ctg::v1::AuditEvent& event : response.events()) {
@@ -122,11 +132,18 @@ absl::Status RunHistory(ctg::v1::AuditService::StubInterface& audit, const CallS
                                       ActorText(event.metadata())};
       if (show_stream) row.push_back(event.stream());
       row.push_back(ShortEventType(event.type()));
+      if (args.verify) row.push_back("yes");
       row.push_back(event.payload_json().empty() ? "(payload not readable)"
-                                                  : SummarizePayloadJson(event.payload_json()));
+                                                 : SummarizePayloadJson(event.payload_json()));
       table.AddRow(std::move(row));
     }
     *output.out << table.Render();
+  }
+  if (proved_against.has_value()) {
+    *output.err << "every event above is in the log: its bytes give the leaf proved at its "
+                   "position against the checkpoint of "
+                << proved_against->size << " events signed at "
+                << FormatTimeMicros(proved_against->time) << "\n";
   }
   if (!output.json && !response.next_page_token().empty()) {
     *output.err << "more events: rerun with --all, or with --page_token="
@@ -161,8 +178,9 @@ absl::Status RunCheckpoint(ctg::v1::AuditService::StubInterface& audit, const Ca
                        {"  tree size", absl::StrCat(update.latest.size, " events")},
                        {"  root hash", tlog::HashToHex(update.latest.root)},
                        {"  signed at", FormatTimeMicros(update.latest.time)},
-                       {"  signed by", absl::StrCat(update.key.ToString(),
-                                                    update.key_pinned_now ? " (pinned now)" : " (pinned)")},
+                       {"  signed by",
+                        absl::StrCat(update.key.ToString(),
+                                     update.key_pinned_now ? " (pinned now)" : " (pinned)")},
                        {"  consistency", ConsistencyText(update)},
                        {"  kept in", store.checkpoint_path()},
                    });
@@ -185,18 +203,17 @@ absl::Status RunCheckpoint(ctg::v1::AuditService::StubInterface& audit, const Ca
     *output.out << "consistency verified: the log of " << update.latest.size
                 << " events extends the kept one of " << old.size << " events\n";
   }
-  *output.out
-              << RenderFields({
-                     {"  kept", CheckpointText(old)},
-                     {"  latest", CheckpointText(update.latest)},
-                     {"  proof", old.size == update.latest.size || old.size == 0
-                                     ? std::string("none needed (") + ConsistencyText(update) + ")"
-                                     : absl::StrCat(update.consistency_proof_hashes,
-                                                    " hashes, checked locally (RFC 9162 2.1.4.2)")},
-                     {"  signed by", update.key.ToString()},
-                     {"  kept now", update.replaced ? "the latest, in " + store.checkpoint_path()
-                                                    : "the same, in " + store.checkpoint_path()},
-                 });
+  *output.out << RenderFields({
+      {"  kept", CheckpointText(old)},
+      {"  latest", CheckpointText(update.latest)},
+      {"  proof", old.size == update.latest.size || old.size == 0
+                      ? std::string("none needed (") + ConsistencyText(update) + ")"
+                      : absl::StrCat(update.consistency_proof_hashes,
+                                     " hashes, checked locally (RFC 9162 2.1.4.2)")},
+      {"  signed by", update.key.ToString()},
+      {"  kept now", update.replaced ? "the latest, in " + store.checkpoint_path()
+                                     : "the same, in " + store.checkpoint_path()},
+  });
   return absl::OkStatus();
 }
 
@@ -204,7 +221,8 @@ absl::Status RunVerifyPosition(ctg::v1::AuditService::StubInterface& audit,
                                const CallSettings& call, const TrustOptions& trust,
                                TrustStore& store, uint64_t position,
                                const std::optional<tlog::Hash>& expected_leaf, Output& output) {
-  ASSIGN_OR_RETURN(InclusionResult result, VerifyEventInclusion(audit, call, trust, store, position));
+  ASSIGN_OR_RETURN(InclusionResult result,
+                   VerifyEventInclusion(audit, call, trust, store, position));
   if (result.update.has_value()) WarnFirstUse(*result.update, store, output);
   if (expected_leaf.has_value() && *expected_leaf != result.leaf_hash) {
     return absl::DataLossError(absl::StrCat(

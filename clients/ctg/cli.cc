@@ -60,6 +60,8 @@ struct Flags {
   std::string stream, tag, since, until;
   std::vector<std::string> event_types;
 
+  bool verify_events = false;
+
   int64_t position = -1;
   bool consistency = false;
   std::string leaf_hash;
@@ -146,30 +148,38 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
 
   // history
   CLI::App* history = app.add_subcommand("history", "who changed what, and when (oldest first)");
-  CLI::Option* stream = history->add_option("--stream", flags.stream, "a stream, e.g. ctg-val-orbe-2025");
-  CLI::Option* tag = history->add_option("--tag", flags.tag, "a tag, e.g. ctg:val-orbe-2025, org:200000172");
+  CLI::Option* stream =
+      history->add_option("--stream", flags.stream, "a stream, e.g. ctg-val-orbe-2025");
+  CLI::Option* tag =
+      history->add_option("--tag", flags.tag, "a tag, e.g. ctg:val-orbe-2025, org:200000172");
   stream->excludes(tag);
   history->add_option("--since", flags.since, "recorded at or after (RFC 3339 or YYYY-MM-DD)");
   history->add_option("--until", flags.until, "recorded before (RFC 3339 or YYYY-MM-DD)");
-  history->add_option("--type", flags.event_types, "only this event type (repeatable), e.g. CtgDrafted")
+  history
+      ->add_option("--type", flags.event_types,
+                   "only this event type (repeatable), e.g. CtgDrafted")
       ->delimiter(',');
   history->add_option("--page_size", flags.page_size, "at most this many per page")
       ->check(CLI::Range(1, 1000));
   history->add_option("--page_token", flags.page_token, "resume where a previous page ended");
   history->add_flag("--all", flags.all, "fetch every page");
+  history->add_flag("--verify", flags.verify_events,
+                    "prove each event listed is in the log, from its own bytes (one proof each)");
 
   // checkpoint, verify
   CLI::App* checkpoint = app.add_subcommand(
       "checkpoint", "fetch the latest signed checkpoint and prove it extends the kept one");
   CLI::App* verify = app.add_subcommand("verify", "verify proofs locally, without trusting ctgd");
-  CLI::Option* position = verify->add_option("--position", flags.position,
-                                             "prove the event at this position is in the log")
+  CLI::Option* position = verify
+                              ->add_option("--position", flags.position,
+                                           "prove the event at this position is in the log")
                               ->check(CLI::NonNegativeNumber);
-  CLI::Option* consistency = verify->add_flag(
-      "--consistency", flags.consistency, "prove the log only grew since the kept checkpoint");
+  CLI::Option* consistency = verify->add_flag("--consistency", flags.consistency,
+                                              "prove the log only grew since the kept checkpoint");
   position->excludes(consistency);
-  verify->add_option("--leaf_hash", flags.leaf_hash,
-                     "with --position: the leaf hash you hold (hex, or base64 as in history --json), checked too");
+  verify->add_option(
+      "--leaf_hash", flags.leaf_hash,
+      "with --position: the leaf hash you hold (hex, or base64 as in history --json), checked too");
 
   std::vector<const char*> argv = {"ctg"};
   for (const std::string& arg : args) argv.push_back(arg.c_str());
@@ -191,9 +201,12 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } else {
     flags.connection.token_file = Getenv("CTG_TOKEN_FILE");
   }
-  OrgsListArgs orgs_args{.page_size = flags.page_size, .page_token = flags.page_token, .all = flags.all};
-  CtgsListArgs ctgs_args{.page_size = flags.page_size, .page_token = flags.page_token, .all = flags.all};
-  HistoryArgs history_args{.page_size = flags.page_size, .page_token = flags.page_token, .all = flags.all};
+  OrgsListArgs orgs_args{
+      .page_size = flags.page_size, .page_token = flags.page_token, .all = flags.all};
+  CtgsListArgs ctgs_args{
+      .page_size = flags.page_size, .page_token = flags.page_token, .all = flags.all};
+  HistoryArgs history_args{
+      .page_size = flags.page_size, .page_token = flags.page_token, .all = flags.all};
   std::string resource_name;
   std::optional<tlog::Hash> leaf_hash;
   if (orgs_list->parsed()) {
@@ -209,7 +222,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       ctgs_args.state = static_cast<ctg::v1::CtgState>(
           OrUsage(ParseEnumShortName(ctg::v1::CtgState_descriptor(), flags.state), &usage));
     }
-    if (!flags.signatory.empty()) ctgs_args.signatory = OrUsage(OrganisationName(flags.signatory), &usage);
+    if (!flags.signatory.empty())
+      ctgs_args.signatory = OrUsage(OrganisationName(flags.signatory), &usage);
   } else if (ctgs_show->parsed()) {
     resource_name = OrUsage(CtgName(flags.ctg_id), &usage);
   } else if (history->parsed()) {
@@ -217,6 +231,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       usage = UsageError{"history needs --stream or --tag, e.g. --tag ctg:val-orbe-2025"};
     }
     history_args.stream = flags.stream;
+    history_args.verify = flags.verify_events;
     history_args.tag = flags.tag;
     if (!flags.since.empty()) history_args.since = OrUsage(ParseTimeFlag(flags.since), &usage);
     if (!flags.until.empty()) history_args.until = OrUsage(ParseTimeFlag(flags.until), &usage);
@@ -236,17 +251,20 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       // Hex as `ctg verify` prints it, or base64 as `ctg history --json` prints leafHash.
       auto hash = tlog::HashFromHex(flags.leaf_hash);
       std::string bytes;
-      if (!hash.ok() && absl::Base64Unescape(flags.leaf_hash, &bytes)) hash = tlog::HashFromBytes(bytes);
+      if (!hash.ok() && absl::Base64Unescape(flags.leaf_hash, &bytes))
+        hash = tlog::HashFromBytes(bytes);
       if (!hash.ok()) {
-        usage = UsageError{"--leaf_hash must be a SHA-256 leaf hash: 64 hex digits, or base64 as in "
-                           "`ctg history --json`"};
+        usage = UsageError{
+            "--leaf_hash must be a SHA-256 leaf hash: 64 hex digits, or base64 as in "
+            "`ctg history --json`"};
       } else {
         leaf_hash = *hash;
       }
     }
   }
   auto channel = Connect(flags.connection);
-  if (!channel.ok() && !usage.has_value()) usage = UsageError{std::string(channel.status().message())};
+  if (!channel.ok() && !usage.has_value())
+    usage = UsageError{std::string(channel.status().message())};
   auto call = MakeCallSettings(flags.connection);
   if (!call.ok() && !usage.has_value()) usage = UsageError{std::string(call.status().message())};
   if (usage.has_value()) {
@@ -271,7 +289,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } else if (ctgs_show->parsed()) {
     status = RunCtgsShow(*plans(), *call, resource_name, output);
   } else if (history->parsed()) {
-    status = RunHistory(*audit(), *call, history_args, output);
+    status = RunHistory(*audit(), *call, history_args, trust, store, output);
   } else if (checkpoint->parsed()) {
     status = RunCheckpoint(*audit(), *call, trust, store, /*show_proof=*/false, output);
   } else if (verify->parsed() && flags.consistency) {

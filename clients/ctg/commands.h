@@ -54,7 +54,7 @@ absl::Status RunOrgsShow(ctg::v1::PartnersService::StubInterface& partners,
 // `ctg ctgs list`.
 struct CtgsListArgs {
   ctg::v1::CtgState state = ctg::v1::CTG_STATE_UNSPECIFIED;  // any if unspecified
-  std::string signatory;   // `organisations/{siren}`, or empty
+  std::string signatory;                                     // `organisations/{siren}`, or empty
   int32_t page_size = 0;
   std::string page_token;
   bool all = false;
@@ -77,9 +77,13 @@ struct HistoryArgs {
   int32_t page_size = 0;
   std::string page_token;
   bool all = false;
+  // Prove every listed event (VerifyEvent: its recomputed leaf is in the log at its position,
+  // against the kept checkpoint); the first that fails fails the command.
+  bool verify = false;
 };
 absl::Status RunHistory(ctg::v1::AuditService::StubInterface& audit, const CallSettings& call,
-                        const HistoryArgs& args, Output& output);
+                        const HistoryArgs& args, const TrustOptions& trust, TrustStore& store,
+                        Output& output);
 
 // `ctg checkpoint` (show_proof false) and `ctg verify --consistency` (show_proof true):
 // UpdateCheckpoint, then what was verified.

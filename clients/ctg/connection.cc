@@ -36,7 +36,8 @@ absl::string_view HostOf(absl::string_view target) {
   if (absl::ConsumePrefix(&target, "[")) return target.substr(0, target.find(']'));
   size_t colon = target.rfind(':');
   // More than one colon without brackets: a bare IPv6 address (no port).
-  if (colon != absl::string_view::npos && target.find(':') == colon) target = target.substr(0, colon);
+  if (colon != absl::string_view::npos && target.find(':') == colon)
+    target = target.substr(0, colon);
   return target;
 }
 
@@ -44,8 +45,7 @@ absl::string_view HostOf(absl::string_view target) {
 
 bool IsLoopbackTarget(absl::string_view target) {
   absl::string_view host = HostOf(target);
-  if (absl::EqualsIgnoreCase(host, "localhost") || host == "::1" ||
-      host == "0:0:0:0:0:0:0:1") {
+  if (absl::EqualsIgnoreCase(host, "localhost") || host == "::1" || host == "0:0:0:0:0:0:0:1") {
     return true;
   }
   std::vector<absl::string_view> octets = absl::StrSplit(host, '.');
@@ -68,7 +68,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeCredentials(
     if (!IsLoopbackTarget(options.server)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--plaintext is only for a dev server on this machine (localhost, 127.0.0.1, ::1), "
-          "not ", options.server, ": use TLS with --ca_cert"));
+          "not ",
+          options.server, ": use TLS with --ca_cert"));
     }
     if (!options.ca_cert_file.empty() || !options.client_cert_file.empty()) {
       return absl::InvalidArgumentError(

@@ -65,12 +65,26 @@ class JsonScanner {
       if (pos_ >= text_.size()) return false;
       char e = text_[pos_++];
       switch (e) {
-        case '"': case '\\': case '/': out->push_back(e); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+          out->push_back(e);
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = 0;
           if (!Hex4(&cp)) return false;
@@ -83,7 +97,8 @@ class JsonScanner {
           AppendUtf8(cp, out);
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     return false;
@@ -122,7 +137,8 @@ class JsonScanner {
 
  private:
   void SkipSpace() {
-    while (pos_ < text_.size() && absl::ascii_isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    while (pos_ < text_.size() && absl::ascii_isspace(static_cast<unsigned char>(text_[pos_])))
+      ++pos_;
   }
   bool Hex4(uint32_t* out) {
     if (pos_ + 4 > text_.size()) return false;
@@ -181,15 +197,16 @@ absl::StatusOr<int> ParseEnumShortName(const google::protobuf::EnumDescriptor* t
     if (IsUnspecified(value)) continue;
     if (value->name() == wanted || value->name() == prefix + wanted) return value->number();
   }
-  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a known ", type->name(),
-                                                 "; use one of: ",
-                                                 absl::StrJoin(EnumShortNames(type), ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text, "\" is not a known ", type->name(),
+                   "; use one of: ", absl::StrJoin(EnumShortNames(type), ", ")));
 }
 
 std::vector<std::string> EnumShortNames(const google::protobuf::EnumDescriptor* type) {
   std::vector<std::string> names;
   for (int i = 0; i < type->value_count(); ++i) {
-    if (!IsUnspecified(type->value(i))) names.push_back(EnumShortName(type, type->value(i)->number()));
+    if (!IsUnspecified(type->value(i)))
+      names.push_back(EnumShortName(type, type->value(i)->number()));
   }
   return names;
 }
@@ -215,8 +232,8 @@ absl::StatusOr<std::string> CtgName(absl::string_view id) {
   absl::string_view bare = absl::StripAsciiWhitespace(id);
   absl::ConsumePrefix(&bare, kCtgsPrefix);
   if (bare.empty() || absl::StrContains(bare, '/')) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", id, "\" is not a CTG id: expected e.g. val-orbe-2025 or ctgs/val-orbe-2025"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", id, "\" is not a CTG id: expected e.g. val-orbe-2025 or ctgs/val-orbe-2025"));
   }
   return absl::StrCat(kCtgsPrefix, bare);
 }
@@ -226,9 +243,10 @@ absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view text) {
   std::string error;
   if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;
   if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &time, &error)) return time;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", text, "\" is not an RFC 3339 time: expected e.g. 2026-06-01T08:00:00+02:00, "
-      "2026-06-01T06:00:00Z or 2026-06-01"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", text,
+                   "\" is not an RFC 3339 time: expected e.g. 2026-06-01T08:00:00+02:00, "
+                   "2026-06-01T06:00:00Z or 2026-06-01"));
 }
 
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {

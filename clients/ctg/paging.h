@@ -31,8 +31,8 @@ absl::Status FetchPages(const std::string& first_token, bool all, Fetch fetch, R
     if (!all || merged->next_page_token().empty()) return absl::OkStatus();
     token = merged->next_page_token();
     if (!seen.insert(token).second) {
-      return absl::DataLossError(absl::StrCat(
-          "the server returned the page token \"", token, "\" twice; stopping to avoid a loop"));
+      return absl::DataLossError(absl::StrCat("the server returned the page token \"", token,
+                                              "\" twice; stopping to avoid a loop"));
     }
   }
 }

@@ -52,8 +52,8 @@ std::string DeliberationText(const ctg::v1::Signatory& signatory) {
 
 void MoreHint(Output& output, absl::string_view what, const std::string& next_page_token) {
   if (output.json || next_page_token.empty()) return;
-  *output.err << "more " << what << ": rerun with --all, or with --page_token="
-              << next_page_token << "\n";
+  *output.err << "more " << what << ": rerun with --all, or with --page_token=" << next_page_token
+              << "\n";
 }
 
 }  // namespace
@@ -84,9 +84,9 @@ absl::Status RunOrgsList(ctg::v1::PartnersService::StubInterface& partners,
   } else {
     Table table({{"SIREN"}, {"TYPE"}, {"NAME", 50}, {"POPULATION", 0, true}, {"EPCI"}, {"DEP"}});
     for (const ctg::v1::Organisation& organisation : response.organisations()) {
-      table.AddRow({organisation.siren(), TypeName(organisation.type()), organisation.display_name(),
-                    PopulationText(organisation, false), SirenOf(organisation.epci()),
-                    organisation.departement()});
+      table.AddRow({organisation.siren(), TypeName(organisation.type()),
+                    organisation.display_name(), PopulationText(organisation, false),
+                    SirenOf(organisation.epci()), organisation.departement()});
     }
     *output.out << table.Render();
   }
@@ -146,7 +146,12 @@ absl::Status RunCtgsList(ctg::v1::PlansService::StubInterface& plans, const Call
   if (response.ctgs().empty()) {
     *output.err << "no CTGs match\n";
   } else {
-    Table table({{"ID"}, {"STATE"}, {"TITLE", 44}, {"PERIOD"}, {"PORTEUR"}, {"CDT", 20},
+    Table table({{"ID"},
+                 {"STATE"},
+                 {"TITLE", 44},
+                 {"PERIOD"},
+                 {"PORTEUR"},
+                 {"CDT", 20},
                  {"WARNINGS", 0, true}});
     for (const ctg::v1::Ctg& ctg : response.ctgs()) {
       absl::string_view id = ctg.name();

@@ -62,15 +62,17 @@ std::string ErrorInfoMetadataLines(const google::rpc::ErrorInfo& info) {
                                                            info.metadata().end());
   std::sort(entries.begin(), entries.end());
   std::string out;
-  for (const auto& [key, value] : entries) absl::StrAppend(&out, "\n  ", Safe(key), ": ", Safe(value));
+  for (const auto& [key, value] : entries)
+    absl::StrAppend(&out, "\n  ", Safe(key), ": ", Safe(value));
   return out;
 }
 
 // The lines listing the details not already used by the code's own sentence.
 std::string DetailLines(grpc::StatusCode code, const Details& details) {
   std::string out;
+  // A reason that only repeats the code ("NOT_FOUND") says nothing more.
   if (details.error_info.has_value() && code != grpc::StatusCode::FAILED_PRECONDITION &&
-      !details.error_info->reason().empty()) {
+      !details.error_info->reason().empty() && details.error_info->reason() != GrpcCodeName(code)) {
     absl::StrAppend(&out, "\n  reason: ", Safe(details.error_info->reason()),
                     ErrorInfoMetadataLines(*details.error_info));
   }
@@ -90,7 +92,8 @@ std::string DetailLines(grpc::StatusCode code, const Details& details) {
   }
   if (details.quota_failure.has_value()) {
     for (const auto& violation : details.quota_failure->violations()) {
-      absl::StrAppend(&out, "\n  - ", Safe(violation.subject()), ": ", Safe(violation.description()));
+      absl::StrAppend(&out, "\n  - ", Safe(violation.subject()), ": ",
+                      Safe(violation.description()));
     }
   }
   if (details.retry_info.has_value() && details.retry_info->has_retry_delay()) {
@@ -98,8 +101,9 @@ std::string DetailLines(grpc::StatusCode code, const Details& details) {
   }
   if (details.help.has_value()) {
     for (const auto& link : details.help->links()) {
-      absl::StrAppend(&out, "\n  see ", Safe(link.url()),
-                      link.description().empty() ? "" : absl::StrCat(" (", Safe(link.description()), ")"));
+      absl::StrAppend(
+          &out, "\n  see ", Safe(link.url()),
+          link.description().empty() ? "" : absl::StrCat(" (", Safe(link.description()), ")"));
     }
   }
   if (details.request_info.has_value() && !details.request_info->request_id().empty()) {
@@ -124,8 +128,9 @@ std::string Sentence(const grpc::Status& status, const CallSettings& settings,
       const std::string lower = absl::AsciiStrToLower(message);
       if (absl::StrContains(lower, "handshake") || absl::StrContains(lower, "ssl") ||
           absl::StrContains(lower, "certificate")) {
-        hint = "the TLS handshake failed: check --ca_cert (CTG_CA_CERT) and the server's name, "
-               "or use --plaintext for a dev server on this machine";
+        hint =
+            "the TLS handshake failed: check --ca_cert (CTG_CA_CERT) and the server's name, "
+            "or use --plaintext for a dev server on this machine";
       }
       return absl::StrCat("cannot reach ctgd at ", server, ": is it running?", aside, "\n  ", hint);
     }
@@ -154,7 +159,8 @@ std::string Sentence(const grpc::Status& status, const CallSettings& settings,
       }
       std::string out = "the server rejected the request:";
       for (const auto& violation : details.bad_request->field_violations()) {
-        absl::StrAppend(&out, "\n  - ", Safe(violation.field()), ": ", Safe(violation.description()));
+        absl::StrAppend(&out, "\n  - ", Safe(violation.field()), ": ",
+                        Safe(violation.description()));
       }
       return out;
     }
@@ -168,7 +174,8 @@ std::string Sentence(const grpc::Status& status, const CallSettings& settings,
         out = absl::StrCat("refused by a rule, ", reason, rest.empty() ? "" : ": ", rest,
                            ErrorInfoMetadataLines(*details.error_info));
       } else {
-        out = absl::StrCat("refused: the resource is not in a state that allows this", colon_message);
+        out =
+            absl::StrCat("refused: the resource is not in a state that allows this", colon_message);
       }
       if (details.precondition_failure.has_value()) {
         for (const auto& violation : details.precondition_failure->violations()) {
@@ -206,24 +213,42 @@ std::string Sentence(const grpc::Status& status, const CallSettings& settings,
 
 std::string GrpcCodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return absl::StrCat("code ", static_cast<int>(code));
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return absl::StrCat("code ", static_cast<int>(code));
   }
 }
 

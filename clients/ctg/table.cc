@@ -102,7 +102,8 @@ std::string Spaces(size_t count) { return std::string(count, ' '); }
 
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
-  for (size_t i = 0; i < text.size();) width += CodePointWidth(SafeCodePoint(NextCodePoint(text, &i)));
+  for (size_t i = 0; i < text.size();)
+    width += CodePointWidth(SafeCodePoint(NextCodePoint(text, &i)));
   return width;
 }
 
@@ -170,8 +171,7 @@ std::string Table::Render() const {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     return line + "\n";
   };
-  std::string out = render_line(
-      [&](size_t c) { return SanitizeForTerminal(columns_[c].header); });
+  std::string out = render_line([&](size_t c) { return SanitizeForTerminal(columns_[c].header); });
   for (const auto& row : rows_) {
     out += render_line([&](size_t c) { return row[c]; });
   }
@@ -180,11 +180,12 @@ std::string Table::Render() const {
 
 std::string RenderFields(const std::vector<std::pair<std::string, std::string>>& fields) {
   size_t label_width = 0;
-  for (const auto& [label, value] : fields) label_width = std::max(label_width, DisplayWidth(label));
+  for (const auto& [label, value] : fields)
+    label_width = std::max(label_width, DisplayWidth(label));
   std::string out;
   for (const auto& [label, value] : fields) {
-    std::string line = PadRight(SanitizeForTerminal(label), label_width) + "  " +
-                       SanitizeForTerminal(value);
+    std::string line =
+        PadRight(SanitizeForTerminal(label), label_width) + "  " + SanitizeForTerminal(value);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }

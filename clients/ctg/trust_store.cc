@@ -52,8 +52,9 @@ absl::StatusOr<std::optional<std::string>> ReadStateFile(const std::string& path
   }
   if ((st.st_mode & 022) != 0) {
     return absl::FailedPreconditionError(absl::StrCat(
-        path, " may be written by group or others, so it cannot be trusted: check who changed "
-              "it, then chmod 600 it"));
+        path,
+        " may be written by group or others, so it cannot be trusted: check who changed "
+        "it, then chmod 600 it"));
   }
   std::string contents;
   char buffer[4096];
@@ -81,11 +82,13 @@ std::string KeyChangedMessage(absl::string_view pinned, absl::string_view other,
                               absl::string_view other_source, const std::string& pin_path) {
   return absl::StrCat(
       "THE LOG'S VERIFIER KEY CHANGED: refusing to trust this server.\n"
-      "  pinned:  ", pinned, "\n",
-      "  ", other_source, ": ", other, "\n",
+      "  pinned:  ",
+      pinned, "\n", "  ", other_source, ": ", other, "\n",
       "  Either ctgd's operator rotated the key, or someone is trying to make you accept a\n"
       "  forged log. Ask the operator, by another channel, for the new key line. If they\n"
-      "  confirm it, remove ", pin_path, " and the checkpoint next to it, then run\n"
+      "  confirm it, remove ",
+      pin_path,
+      " and the checkpoint next to it, then run\n"
       "  `ctg checkpoint --verifier_key '<the new key line>'`.");
 }
 
@@ -105,8 +108,8 @@ std::string DefaultStateDir() {
 std::string ServerStateDir(absl::string_view state_dir, absl::string_view server) {
   std::string name(server);
   for (char& c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
-        c != '_' && c != ':') {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' &&
+        c != ':') {
       c = '_';
     }
   }
@@ -172,7 +175,8 @@ absl::Status TrustStore::EnsureDir() const {
   }
   struct stat st;
   if (stat(dir_.c_str(), &st) != 0) return ErrnoError("stat", dir_, errno);
-  if (!S_ISDIR(st.st_mode)) return absl::FailedPreconditionError(absl::StrCat(dir_, " is not a directory"));
+  if (!S_ISDIR(st.st_mode))
+    return absl::FailedPreconditionError(absl::StrCat(dir_, " is not a directory"));
   return absl::OkStatus();
 }
 
@@ -182,8 +186,9 @@ absl::StatusOr<std::optional<tlog::VerifierKey>> TrustStore::PinnedKey() const {
   if (!contents->has_value()) return std::nullopt;
   auto key = tlog::VerifierKey::Parse(absl::StripAsciiWhitespace(**contents));
   if (!key.ok()) {
-    return absl::DataLossError(absl::StrCat("the pinned key in ", verifier_key_path(),
-                                            " is not a verifier key line: ", key.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("the pinned key in ", verifier_key_path(),
+                     " is not a verifier key line: ", key.status().message()));
   }
   return *std::move(key);
 }
@@ -192,12 +197,12 @@ absl::StatusOr<TrustedKey> TrustStore::ChooseKey(absl::string_view offered,
                                                  absl::string_view configured) const {
   auto pinned = PinnedKey();
   if (!pinned.ok()) return pinned.status();
-  const auto parse = [](absl::string_view line, absl::string_view source)
-      -> absl::StatusOr<tlog::VerifierKey> {
+  const auto parse = [](absl::string_view line,
+                        absl::string_view source) -> absl::StatusOr<tlog::VerifierKey> {
     auto key = tlog::VerifierKey::Parse(absl::StripAsciiWhitespace(line));
     if (!key.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, " is not a verifier key line (name+keyid+key): ", key.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, " is not a verifier key line (name+keyid+key): ", key.status().message()));
     }
     return key;
   };
@@ -205,8 +210,8 @@ absl::StatusOr<TrustedKey> TrustStore::ChooseKey(absl::string_view offered,
     auto key = parse(configured, "--verifier_key");
     if (!key.ok()) return key.status();
     if (pinned->has_value() && (*pinned)->ToString() != key->ToString()) {
-      return absl::PermissionDeniedError(KeyChangedMessage(
-          (*pinned)->ToString(), key->ToString(), "given", verifier_key_path()));
+      return absl::PermissionDeniedError(
+          KeyChangedMessage((*pinned)->ToString(), key->ToString(), "given", verifier_key_path()));
     }
     return TrustedKey{.key = *std::move(key), .first_use = !pinned->has_value()};
   }
@@ -248,10 +253,11 @@ absl::StatusOr<std::optional<KeptCheckpoint>> TrustStore::Kept(const tlog::Verif
   if (!contents->has_value()) return std::nullopt;
   auto checkpoint = tlog::VerifyCheckpoint(**contents, key);
   if (!checkpoint.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "the kept checkpoint ", checkpoint_path(), " does not verify with the pinned key (",
-        checkpoint.status().message(), "): it was altered; restore it from a backup, or remove it "
-        "to start over from the server's word"));
+    return absl::DataLossError(
+        absl::StrCat("the kept checkpoint ", checkpoint_path(),
+                     " does not verify with the pinned key (", checkpoint.status().message(),
+                     "): it was altered; restore it from a backup, or remove it "
+                     "to start over from the server's word"));
   }
   return KeptCheckpoint{.note = **std::move(contents), .checkpoint = *std::move(checkpoint)};
 }

@@ -52,16 +52,26 @@ absl::Status CheckConsistency(const tlog::Checkpoint& kept, const tlog::Checkpoi
 absl::StatusOr<tlog::Hash> CheckInclusion(uint64_t position, const tlog::Checkpoint& against,
                                           const ctg::v1::InclusionProof& proof);
 
+// The RFC 6962 leaf hash of `event`, recomputed from what the event carries, as the event store
+// encodes it (LeafV1, eventstore/encoding.h): SHA-256(0x00 ‖ LeafV1) where LeafV1 =
+//   u8 1 ‖ event id (16 bytes) ‖ u16 len ‖ stream ‖ be64 revision ‖ be64 position ‖
+//   be64 record time (µs since the epoch) ‖ u16 len ‖ type ‖ SHA-256(metadata_bytes) ‖
+//   SHA-256(payload) ‖ SHA-256(u16 count ‖ (u16 len ‖ tag)… of the sorted, distinct tags).
+// INVALID_ARGUMENT if the event cannot be such a record (an id that is not a UUID, a stream,
+// type or tag longer than 65535 bytes, a negative revision or position); FAILED_PRECONDITION
+// if it has metadata but no metadata_bytes (a ctgd too old to send them).
+absl::StatusOr<tlog::Hash> RecomputeLeafHash(const ctg::v1::AuditEvent& event);
+
 // What UpdateCheckpoint did.
 struct CheckpointUpdate {
-  std::string note;               // the latest signed note, as received
-  tlog::Checkpoint latest;        // its content, verified with `key`
-  tlog::VerifierKey key;          // the key that verified it
-  bool key_pinned_now = false;    // true if the key was pinned now (trust on first use)
+  std::string note;             // the latest signed note, as received
+  tlog::Checkpoint latest;      // its content, verified with `key`
+  tlog::VerifierKey key;        // the key that verified it
+  bool key_pinned_now = false;  // true if the key was pinned now (trust on first use)
   std::optional<tlog::Checkpoint> kept_before;  // the checkpoint kept before, if any
-  bool consistency_checked = false;  // a consistency proof (or equal roots) was verified
-  int consistency_proof_hashes = 0;  // the number of hashes in that proof
-  bool replaced = false;          // `latest` is now the kept checkpoint
+  bool consistency_checked = false;             // a consistency proof (or equal roots) was verified
+  int consistency_proof_hashes = 0;             // the number of hashes in that proof
+  bool replaced = false;                        // `latest` is now the kept checkpoint
 };
 
 // Fetches the latest checkpoint (GetCheckpoint), verifies its signature with the key chosen
@@ -76,9 +86,9 @@ absl::StatusOr<CheckpointUpdate> UpdateCheckpoint(ctg::v1::AuditService::StubInt
 // What VerifyEventInclusion proved.
 struct InclusionResult {
   uint64_t position = 0;
-  tlog::Hash leaf_hash{};           // the event's leaf hash, proved to be in the tree
-  tlog::Checkpoint checkpoint;      // the kept, verified checkpoint it was proved against
-  int proof_hashes = 0;             // the audit path's length
+  tlog::Hash leaf_hash{};                  // the event's leaf hash, proved to be in the tree
+  tlog::Checkpoint checkpoint;             // the kept, verified checkpoint it was proved against
+  int proof_hashes = 0;                    // the audit path's length
   std::optional<CheckpointUpdate> update;  // set if a newer checkpoint had to be fetched first
 };
 
@@ -87,8 +97,17 @@ struct InclusionResult {
 // position is beyond the latest checkpoint too.
 absl::StatusOr<InclusionResult> VerifyEventInclusion(ctg::v1::AuditService::StubInterface& audit,
                                                      const CallSettings& call,
-                                                     const TrustOptions& trust,
-                                                     TrustStore& store, uint64_t position);
+                                                     const TrustOptions& trust, TrustStore& store,
+                                                     uint64_t position);
+
+// Proves that `event`, exactly as received (e.g. from ListEvents), is in the log: recomputes
+// its leaf hash (RecomputeLeafHash), checks the server's leaf_hash field against it, and proves
+// with VerifyEventInclusion that this leaf is the one at event.position. DATA_LOSS, with a
+// message starting "verification failed", if the event's bytes are not what the log committed
+// to at its position.
+absl::StatusOr<InclusionResult> VerifyEvent(ctg::v1::AuditService::StubInterface& audit,
+                                            const CallSettings& call, const TrustOptions& trust,
+                                            TrustStore& store, const ctg::v1::AuditEvent& event);
 
 }  // namespace ctg::cli
 

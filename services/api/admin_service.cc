@@ -33,11 +33,10 @@ v1::VerifyLogResponse ToProto(const eventstore::VerifyReport& report) {
         absl::BytesToHexString(absl::string_view(
             reinterpret_cast<const char*>(report.root.data()), report.root.size()))));
   } else {
-    // -1 when the problem is not at one position (e.g. the root against the checkpoint):
-    // proto3 cannot tell an unset first_bad_position from position 0.
-    response.set_first_bad_position(report.first_bad_position.has_value()
-                                        ? static_cast<int64_t>(*report.first_bad_position)
-                                        : -1);
+    // Unset when the problem is not at one position (e.g. the root against the checkpoint).
+    if (report.first_bad_position.has_value()) {
+      response.set_first_bad_position(static_cast<int64_t>(*report.first_bad_position));
+    }
     response.set_message(report.problem);
   }
   return response;

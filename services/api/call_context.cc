@@ -72,6 +72,7 @@ platform::CommandContext MakeCommandContext(const grpc::ServerContextBase& call,
   context.now = absl::FromUnixMicros(absl::ToUnixMicros(now));  // as stored in metadata
   context.request_id = std::move(request_id);
   context.correlation_id = CallIdOf(call);
+  context.causation_id = context.correlation_id;  // a command is caused by its call
   context.method = std::string(method);
   return context;
 }

@@ -68,6 +68,7 @@ absl::StatusOr<v1::AuditEvent> Render(const eventstore::RecordedEvent& event) {
   *out.mutable_metadata() = *std::move(metadata);
   out.set_payload_json(PayloadJson(event.type, event.payload));
   out.set_payload(event.payload);
+  out.set_metadata_bytes(event.metadata);
   out.set_leaf_hash(std::string(event.leaf_hash.begin(), event.leaf_hash.end()));
   for (const std::string& tag : event.tags) out.add_tags(tag);
   return out;

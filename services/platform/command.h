@@ -31,7 +31,7 @@ struct CommandContext {
   absl::Time now;               // the command's time, as deciders see it
   std::string request_id;       // the client's AIP-155 id, or empty
   std::string correlation_id;   // the call's request id (x-request-id), or a new one
-  std::string causation_id;     // what directly caused the command (empty: the call itself)
+  std::string causation_id;     // what directly caused it: its call's id for a direct request
   std::string method;           // full gRPC method, e.g. "/ctg.v1.PlansService/CreateCtg"
   std::string reason;           // why, when the command takes one
   std::string cdt_exchange;     // the CDT exchange behind a change, when the command takes one

@@ -33,7 +33,7 @@
 
 namespace ctg::platform {
 
-inline constexpr int kMaxAttempts = 5;
+inline constexpr int kMaxAttempts = 10;
 
 // The result of a command: the stream's state and revision after it.
 template <typename Aggregate>

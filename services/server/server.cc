@@ -188,6 +188,10 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
                                                " (address in use, or not an address of this host)"));
   }
   impl->server->GetHealthCheckService()->SetServingStatus(true);
+  for (const char* service : {"ctg.v1.PartnersService", "ctg.v1.PlansService",
+                              "ctg.v1.AuditService", "ctg.v1.AdminService"}) {
+    impl->server->GetHealthCheckService()->SetServingStatus(service, true);
+  }
   Log("info", "serving",
       {{"listen", config.listen()},
        {"port", absl::StrCat(impl->port)},

@@ -43,13 +43,15 @@ Result Ctg(std::vector<std::string> args) {
   return Result{code, out.str(), err.str()};
 }
 
-std::vector<std::string> Lines(const std::string& text) { return absl::StrSplit(text, '\n', absl::SkipEmpty()); }
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
 
 class CliUsageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"CTG_SERVER", "CTG_TOKEN", "CTG_TOKEN_FILE", "CTG_CA_CERT", "CTG_PLAINTEXT",
-                             "CTG_STATE_DIR", "CTG_VERIFIER_KEY"}) {
+    for (const char* name : {"CTG_SERVER", "CTG_TOKEN", "CTG_TOKEN_FILE", "CTG_CA_CERT",
+                             "CTG_PLAINTEXT", "CTG_STATE_DIR", "CTG_VERIFIER_KEY"}) {
       unsetenv(name);
     }
     setenv("CTG_STATE_DIR", temp_.path().c_str(), 1);
@@ -60,7 +62,8 @@ class CliUsageTest : public ::testing::Test {
 TEST_F(CliUsageTest, HelpExitsZero) {
   Result result = Ctg({"--help"});
   EXPECT_EQ(result.code, kExitOk);
-  EXPECT_THAT(result.out, AllOf(HasSubstr("orgs"), HasSubstr("CTG_TOKEN_FILE"), HasSubstr("Exit codes")));
+  EXPECT_THAT(result.out,
+              AllOf(HasSubstr("orgs"), HasSubstr("CTG_TOKEN_FILE"), HasSubstr("Exit codes")));
   EXPECT_EQ(Ctg({"history", "--help"}).code, kExitOk);
 }
 
@@ -107,7 +110,8 @@ TEST_F(CliUsageTest, MessagesSayWhatIsWrong) {
   EXPECT_THAT(Ctg({"--plaintext", "--server", "192.0.2.10:7443", "checkpoint"}).err,
               HasSubstr("only for a dev server on this machine"));
   EXPECT_THAT(Ctg({"history"}).err, HasSubstr("--stream or --tag"));
-  EXPECT_THAT(Ctg({"--ca_cert", "/nonexistent/ca.pem", "checkpoint"}).err, HasSubstr("/nonexistent/ca.pem"));
+  EXPECT_THAT(Ctg({"--ca_cert", "/nonexistent/ca.pem", "checkpoint"}).err,
+              HasSubstr("/nonexistent/ca.pem"));
 }
 
 TEST_F(CliUsageTest, AnUnreachableServerExitsOneWithASentence) {
@@ -121,8 +125,9 @@ class CliTest : public CliUsageTest {
  protected:
   void SetUp() override {
     CliUsageTest::SetUp();
-    state_.log.Append(64);
     state_.events = ctg::testing::FixtureEvents();
+    state_.log.AppendLeafHashes(ctg::testing::FixtureLeafHashes());  // positions 0, 1, 2
+    state_.log.Append(61);
     setenv("CTG_SERVER", server_.address().c_str(), 1);
     setenv("CTG_PLAINTEXT", "1", 1);
   }
@@ -136,8 +141,9 @@ TEST_F(CliTest, OrgsListPrintsAnAlignedTable) {
   std::vector<std::string> lines = Lines(result.out);
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_THAT(lines[0], StartsWith("SIREN      TYPE     NAME"));
-  EXPECT_THAT(lines[1], AllOf(StartsWith("200000172  epci     Communauté de communes du Val d'Orbe"),
-                              HasSubstr("18450")));
+  EXPECT_THAT(lines[1],
+              AllOf(StartsWith("200000172  epci     Communauté de communes du Val d'Orbe"),
+                    HasSubstr("18450")));
   EXPECT_THAT(lines[2], StartsWith("210000018  commune  Saint-Éloi-sur-Orbe"));
   EXPECT_THAT(lines[4], StartsWith("534000001  caf      Caf de Valmont"));
   // The EPCI column starts at the same display column on every line, accents or not.
@@ -154,7 +160,8 @@ TEST_F(CliTest, OrgsListFiltersByTypeAndEpciAndFollowsPages) {
   EXPECT_EQ(Lines(communes.out).size(), 3u);
   Result first_page = Ctg({"orgs", "list", "--page_size", "3"});
   EXPECT_EQ(Lines(first_page.out).size(), 4u);
-  EXPECT_THAT(first_page.err, HasSubstr("more organisations: rerun with --all, or with --page_token=3"));
+  EXPECT_THAT(first_page.err,
+              HasSubstr("more organisations: rerun with --all, or with --page_token=3"));
   Result next = Ctg({"orgs", "list", "--page_size", "3", "--page_token", "3"});
   EXPECT_THAT(next.out, HasSubstr("Caf de Valmont"));
   Result all = Ctg({"orgs", "list", "--page_size", "3", "--all"});
@@ -167,7 +174,8 @@ TEST_F(CliTest, JsonIsOneProto3ObjectOfTheWholeListing) {
   ASSERT_EQ(result.code, kExitOk) << result.err;
   ASSERT_EQ(Lines(result.out).size(), 1u);
   ctg::v1::ListOrganisationsResponse response;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &response).ok()) << result.out;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &response).ok())
+      << result.out;
   EXPECT_EQ(response.organisations_size(), 4);
   EXPECT_EQ(response.next_page_token(), "");
   EXPECT_EQ(response.organisations(1).display_name(), "Saint-Éloi-sur-Orbe");
@@ -181,8 +189,9 @@ TEST_F(CliTest, OrgsShow) {
                                 HasSubstr("epci          organisations/200000172\n")));
   Result missing = Ctg({"orgs", "show", "999999999"});
   EXPECT_EQ(missing.code, kExitFailure);
-  EXPECT_THAT(missing.err, AllOf(StartsWith("ctg: not found: organisations/999999999 is not registered"),
-                                 HasSubstr("resource: organisations/999999999")));
+  EXPECT_THAT(missing.err,
+              AllOf(StartsWith("ctg: not found: organisations/999999999 is not registered"),
+                    HasSubstr("resource: organisations/999999999")));
   EXPECT_THAT(missing.out, IsEmpty());
 }
 
@@ -197,12 +206,15 @@ TEST_F(CliTest, CtgsListAndShow) {
 
   Result show = Ctg({"ctgs", "show", "val-orbe-2025"});
   ASSERT_EQ(show.code, kExitOk) << show.err;
-  EXPECT_THAT(show.out, AllOf(HasSubstr("state        active\n"),
-                              HasSubstr("thématiques  petite_enfance, parentalite\n"),
-                              HasSubstr("signatories\nORGANISATION  ROLE"),
-                              HasSubstr("200000172     collectivite_porteuse  Conseil communautaire, n° 2025-041 of 2025-03-12  2025-03-21"),
-                              HasSubstr("rule warnings\nRULE  REASON            MESSAGE\n"
-                                        "R-7   THEMATIC_MINIMUM  La thématique jeunesse n'est pas couverte.\n")));
+  EXPECT_THAT(
+      show.out,
+      AllOf(HasSubstr("state        active\n"),
+            HasSubstr("thématiques  petite_enfance, parentalite\n"),
+            HasSubstr("signatories\nORGANISATION  ROLE"),
+            HasSubstr("200000172     collectivite_porteuse  Conseil communautaire, n° 2025-041 of "
+                      "2025-03-12  2025-03-21"),
+            HasSubstr("rule warnings\nRULE  REASON            MESSAGE\n"
+                      "R-7   THEMATIC_MINIMUM  La thématique jeunesse n'est pas couverte.\n")));
 }
 
 TEST_F(CliTest, HistoryShowsWhoDidWhatWithPayloadSummaries) {
@@ -212,11 +224,15 @@ TEST_F(CliTest, HistoryShowsWhoDidWhatWithPayloadSummaries) {
   ASSERT_EQ(lines.size(), 4u) << result.out;
   EXPECT_THAT(lines[0], AllOf(StartsWith("POS  TIME"), HasSubstr("ACTOR"), HasSubstr("STREAM"),
                               HasSubstr("TYPE"), HasSubstr("SUMMARY")));
-  EXPECT_THAT(lines[1], AllOf(StartsWith("  0  2026-11-18T11:06:40Z  cdt-valmont-7/534000001/caf_cdt"),
-                              HasSubstr("CtgDrafted"), HasSubstr("ctgId=val-orbe-2025 title=CTG du Val d'Orbe")));
-  EXPECT_THAT(lines[3], AllOf(HasSubstr("admin-valmont/534000001/caf_admin"), HasSubstr("CtgSignatoryAdded")));
+  EXPECT_THAT(
+      lines[1],
+      AllOf(StartsWith("  0  2026-11-18T11:06:40Z  cdt-valmont-7/534000001/caf_cdt"),
+            HasSubstr("CtgDrafted"), HasSubstr("ctgId=val-orbe-2025 title=CTG du Val d'Orbe")));
+  EXPECT_THAT(lines[3], AllOf(HasSubstr("admin-valmont/534000001/caf_admin"),
+                              HasSubstr("CtgSignatoryAdded")));
 
-  Result page = Ctg({"history", "--stream", "ctg-val-orbe-2025", "--type", "CtgDrafted,CtgSignatoryAdded"});
+  Result page =
+      Ctg({"history", "--stream", "ctg-val-orbe-2025", "--type", "CtgDrafted,CtgSignatoryAdded"});
   ASSERT_EQ(page.code, kExitOk) << page.err;
   EXPECT_EQ(Lines(page.out).size(), 3u);
   EXPECT_THAT(page.out, Not(HasSubstr("STREAM")));
@@ -227,6 +243,25 @@ TEST_F(CliTest, HistoryShowsWhoDidWhatWithPayloadSummaries) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &response).ok()) << json.out;
   EXPECT_EQ(response.events_size(), 2);
   EXPECT_EQ(response.next_page_token(), "2");
+}
+
+TEST_F(CliTest, HistoryVerifyProvesEachEventFromItsOwnBytes) {
+  Result result = Ctg({"history", "--tag", "ctg:val-orbe-2025", "--all", "--verify"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(Lines(result.out)[0], HasSubstr("PROVED"));
+  EXPECT_THAT(Lines(result.out)[3], HasSubstr("CtgSignatoryAdded  yes"));
+  EXPECT_THAT(result.err, AllOf(HasSubstr("pinned the log's verifier key on first use"),
+                                HasSubstr("every event above is in the log"),
+                                HasSubstr("checkpoint of 64 events")));
+  EXPECT_EQ(state_.inclusion_calls, 3);
+
+  // The server changes an event's payload after the fact: its bytes no longer give its leaf.
+  state_.events[1].set_payload("rewritten payload");
+  Result tampered = Ctg({"history", "--tag", "ctg:val-orbe-2025", "--all", "--verify"});
+  EXPECT_EQ(tampered.code, kExitFailure);
+  EXPECT_THAT(tampered.err, AllOf(StartsWith("ctg: verification failed: the event at position 1"),
+                                  HasSubstr("does not match the leaf hash")));
+  EXPECT_THAT(tampered.out, IsEmpty());
 }
 
 TEST_F(CliTest, CheckpointThenVerify) {
@@ -240,9 +275,11 @@ TEST_F(CliTest, CheckpointThenVerify) {
   state_.log.Append(36);
   Result consistency = Ctg({"verify", "--consistency"});
   ASSERT_EQ(consistency.code, kExitOk) << consistency.err;
-  EXPECT_THAT(consistency.out,
-              AllOf(StartsWith("consistency verified: the log of 100 events extends the kept one of 64 events"),
-                    HasSubstr("hashes, checked locally")));
+  EXPECT_THAT(
+      consistency.out,
+      AllOf(StartsWith(
+                "consistency verified: the log of 100 events extends the kept one of 64 events"),
+            HasSubstr("hashes, checked locally")));
   EXPECT_THAT(consistency.err, IsEmpty());
 
   Result inclusion = Ctg({"verify", "--position", "99"});
@@ -253,8 +290,10 @@ TEST_F(CliTest, CheckpointThenVerify) {
   // The leaf hash a user holds, in hex or in base64 as `history --json` prints it.
   const tlog::Hash leaf = state_.log.leaf_hashes()[3];
   EXPECT_EQ(Ctg({"verify", "--position", "3", "--leaf_hash", tlog::HashToHex(leaf)}).code, kExitOk);
-  EXPECT_EQ(Ctg({"verify", "--position", "3", "--leaf_hash", absl::Base64Escape(tlog::HashBytes(leaf))}).code,
-            kExitOk);
+  EXPECT_EQ(
+      Ctg({"verify", "--position", "3", "--leaf_hash", absl::Base64Escape(tlog::HashBytes(leaf))})
+          .code,
+      kExitOk);
   Result other = Ctg({"verify", "--position", "4", "--leaf_hash", tlog::HashToHex(leaf)});
   EXPECT_EQ(other.code, kExitFailure);
   EXPECT_THAT(other.err, HasSubstr("not the one the log committed to"));
@@ -263,7 +302,8 @@ TEST_F(CliTest, CheckpointThenVerify) {
   google::protobuf::Struct parsed;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &parsed).ok()) << json.out;
   EXPECT_TRUE(parsed.fields().at("inclusionVerified").bool_value());
-  EXPECT_EQ(parsed.fields().at("checkpoint").struct_value().fields().at("treeSize").number_value(), 100);
+  EXPECT_EQ(parsed.fields().at("checkpoint").struct_value().fields().at("treeSize").number_value(),
+            100);
 
   // The server rewrites history: ctg refuses and exits 1.
   state_.log.Rewrite(10);
@@ -277,8 +317,9 @@ TEST_F(CliTest, TokensComeFromFlagsThenTheEnvironment) {
   state_.require_token = true;
   Result refused = Ctg({"--token", "stale-token", "orgs", "list"});
   EXPECT_EQ(refused.code, kExitFailure);
-  EXPECT_THAT(refused.err, AllOf(StartsWith("ctg: the server refused your token: the token expired"),
-                                 HasSubstr("set CTG_TOKEN or --token_file"), HasSubstr("TOKEN_EXPIRED")));
+  EXPECT_THAT(refused.err,
+              AllOf(StartsWith("ctg: the server refused your token: the token expired"),
+                    HasSubstr("set CTG_TOKEN or --token_file"), HasSubstr("TOKEN_EXPIRED")));
   EXPECT_EQ(Ctg({"--token", ctg::testing::kGoodToken, "orgs", "list"}).code, kExitOk);
 
   const std::string token_file = temp_.Sub("caf-admin.jwt");

@@ -6,6 +6,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "eventstore/encoding.h"
+#include "eventstore/types.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/security/server_credentials.h"
@@ -41,8 +43,8 @@ grpc::Status CheckToken(FakeCtgd& state, grpc::ServerContext* context) {
 
 // Index-based page tokens over a list of `count` items.
 template <typename Item, typename Add>
-grpc::Status Page(const std::vector<Item>& items, int page_size, const std::string& token,
-                  Add add, std::string* next_page_token) {
+grpc::Status Page(const std::vector<Item>& items, int page_size, const std::string& token, Add add,
+                  std::string* next_page_token) {
   size_t start = 0;
   if (!token.empty() && !absl::SimpleAtoi(token, &start)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad page_token");
@@ -79,7 +81,8 @@ class AuditService final : public ctg::v1::AuditService::Service {
     if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
     ++state_.consistency_calls;
     const uint64_t first = request->first_size();
-    const uint64_t second = request->second_size() == 0 ? state_.log.size() : request->second_size();
+    const uint64_t second =
+        request->second_size() == 0 ? state_.log.size() : request->second_size();
     if (request->first_size() < 1 || first > second || second > state_.log.size()) {
       return grpc::Status(grpc::StatusCode::OUT_OF_RANGE, "sizes out of range");
     }
@@ -132,9 +135,10 @@ class AuditService final : public ctg::v1::AuditService::Service {
       for (const auto& type : request->event_types()) type_ok = type_ok || type == event.type();
       if (type_ok) matching.push_back(event);
     }
-    return Page(matching, 2, request->page_token(),
-                [&](const ctg::v1::AuditEvent& event) { *response->add_events() = event; },
-                response->mutable_next_page_token());
+    return Page(
+        matching, 2, request->page_token(),
+        [&](const ctg::v1::AuditEvent& event) { *response->add_events() = event; },
+        response->mutable_next_page_token());
   }
 
  private:
@@ -159,8 +163,8 @@ class PartnersService final : public ctg::v1::PartnersService::Service {
     google::rpc::ResourceInfo info;
     info.set_resource_type("ctg.caf.fr/Organisation");
     info.set_resource_name(request->name());
-    return RichError(grpc::StatusCode::NOT_FOUND, absl::StrCat(request->name(), " is not registered"),
-                     info);
+    return RichError(grpc::StatusCode::NOT_FOUND,
+                     absl::StrCat(request->name(), " is not registered"), info);
   }
 
   grpc::Status ListOrganisations(grpc::ServerContext* context,
@@ -170,14 +174,16 @@ class PartnersService final : public ctg::v1::PartnersService::Service {
     if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
     std::vector<ctg::v1::Organisation> matching;
     for (const auto& organisation : FixtureOrganisations()) {
-      if (request->type() != ctg::v1::ORGANISATION_TYPE_UNSPECIFIED && organisation.type() != request->type()) continue;
+      if (request->type() != ctg::v1::ORGANISATION_TYPE_UNSPECIFIED &&
+          organisation.type() != request->type())
+        continue;
       if (!request->epci().empty() && organisation.epci() != request->epci()) continue;
       matching.push_back(organisation);
     }
-    return Page(matching, request->page_size() > 0 ? request->page_size() : 50,
-                request->page_token(),
-                [&](const ctg::v1::Organisation& o) { *response->add_organisations() = o; },
-                response->mutable_next_page_token());
+    return Page(
+        matching, request->page_size() > 0 ? request->page_size() : 50, request->page_token(),
+        [&](const ctg::v1::Organisation& o) { *response->add_organisations() = o; },
+        response->mutable_next_page_token());
   }
 
  private:
@@ -232,8 +238,13 @@ void FakeLog::Append(int count) {
   }
 }
 
+void FakeLog::AppendLeafHashes(const std::vector<tlog::Hash>& hashes) {
+  leaf_hashes_.insert(leaf_hashes_.end(), hashes.begin(), hashes.end());
+}
+
 void FakeLog::Rewrite(uint64_t position) {
-  leaf_hashes_.at(position) = tlog::LeafHash(absl::StrCat("rewritten event ", position, " #", ++rewrites_));
+  leaf_hashes_.at(position) =
+      tlog::LeafHash(absl::StrCat("rewritten event ", position, " #", ++rewrites_));
 }
 
 void FakeLog::Truncate(uint64_t size) { leaf_hashes_.resize(size); }
@@ -281,8 +292,9 @@ std::string FakeLog::SignedNote(uint64_t size) { return key_->Sign(CheckpointAt(
 
 std::vector<ctg::v1::Organisation> FixtureOrganisations() {
   std::vector<ctg::v1::Organisation> organisations(4);
-  const auto set = [](ctg::v1::Organisation& o, const std::string& siren, ctg::v1::OrganisationType type,
-                      const std::string& display_name, int64_t population, const std::string& epci) {
+  const auto set = [](ctg::v1::Organisation& o, const std::string& siren,
+                      ctg::v1::OrganisationType type, const std::string& display_name,
+                      int64_t population, const std::string& epci) {
     o.set_name("organisations/" + siren);
     o.set_siren(siren);
     o.set_type(type);
@@ -299,8 +311,8 @@ std::vector<ctg::v1::Organisation> FixtureOrganisations() {
   };
   set(organisations[0], "200000172", ctg::v1::ORGANISATION_TYPE_EPCI,
       "Communauté de communes du Val d'Orbe", 18450, "");
-  set(organisations[1], "210000018", ctg::v1::ORGANISATION_TYPE_COMMUNE, "Saint-Éloi-sur-Orbe", 2310,
-      "organisations/200000172");
+  set(organisations[1], "210000018", ctg::v1::ORGANISATION_TYPE_COMMUNE, "Saint-Éloi-sur-Orbe",
+      2310, "organisations/200000172");
   set(organisations[2], "210000026", ctg::v1::ORGANISATION_TYPE_COMMUNE, "Écully-le-Haut", 912,
       "organisations/200000172");
   set(organisations[3], "534000001", ctg::v1::ORGANISATION_TYPE_CAF, "Caf de Valmont", 0, "");
@@ -340,26 +352,58 @@ ctg::v1::Ctg FixtureCtg() {
 
 std::vector<ctg::v1::AuditEvent> FixtureEvents() {
   std::vector<ctg::v1::AuditEvent> events(3);
-  const auto set = [](ctg::v1::AuditEvent& e, int64_t position, const std::string& type,
-                      const std::string& subject, ctg::v1::Role role, const std::string& json) {
+  const auto set = [](ctg::v1::AuditEvent& e, int64_t position, const std::string& id,
+                      const std::string& type, const std::string& subject, ctg::v1::Role role,
+                      const std::string& json) {
     e.set_position(position);
     e.set_stream("ctg-val-orbe-2025");
     e.set_revision(position);
+    e.set_event_id(id);
     e.set_type(type);
     e.mutable_record_time()->set_seconds(1795000000 + 3600 * position);
-    e.mutable_metadata()->mutable_actor()->set_subject(subject);
-    e.mutable_metadata()->mutable_actor()->set_organisation("organisations/534000001");
-    e.mutable_metadata()->mutable_actor()->set_role(role);
+    e.mutable_record_time()->set_nanos(123456000);
+    ctg::v1::EventMetadata* metadata = e.mutable_metadata();
+    metadata->mutable_actor()->set_subject(subject);
+    metadata->mutable_actor()->set_organisation("organisations/534000001");
+    metadata->mutable_actor()->set_role(role);
+    metadata->set_request_id(absl::StrCat("req-", position));
+    metadata->add_tags("ctg:val-orbe-2025");
+    e.set_metadata_bytes(metadata->SerializeAsString());
     e.set_payload_json(json);
-    e.set_leaf_hash(std::string(32, static_cast<char>(position)));
+    e.set_payload(absl::StrCat("payload bytes of ", type));
+    e.add_tags("org:534000001");
+    e.add_tags("ctg:val-orbe-2025");
+    // The leaf the event store computes for this event.
+    eventstore::Leaf leaf;
+    leaf.id = eventstore::ParseEventId(id).value();
+    leaf.stream = e.stream();
+    leaf.revision = static_cast<uint64_t>(position);
+    leaf.position = static_cast<uint64_t>(position);
+    leaf.recorded_time_us = e.record_time().seconds() * 1000000 + e.record_time().nanos() / 1000;
+    leaf.type = type;
+    leaf.metadata_digest = tlog::Sha256(e.metadata_bytes());
+    leaf.payload_digest = tlog::Sha256(e.payload());
+    leaf.tags_digest = tlog::Sha256(eventstore::EncodeTags({"ctg:val-orbe-2025", "org:534000001"}));
+    e.set_leaf_hash(Bytes(tlog::LeafHash(eventstore::EncodeLeaf(leaf))));
   };
-  set(events[0], 0, "ctg.v1.CtgDrafted", "cdt-valmont-7", ctg::v1::ROLE_CAF_CDT,
+  set(events[0], 0, "5f0c6a3e-8d1b-4c2a-9e7f-0a1b2c3d4e5f", "ctg.v1.CtgDrafted", "cdt-valmont-7",
+      ctg::v1::ROLE_CAF_CDT,
       R"({"ctgId":"val-orbe-2025","title":"CTG du Val d'Orbe 2025-2029","caf":"organisations/534000001"})");
-  set(events[1], 1, "ctg.v1.CtgThematiquesSet", "cdt-valmont-7", ctg::v1::ROLE_CAF_CDT,
+  set(events[1], 1, "6a1d7b4f-9e2c-4d3b-8f80-1b2c3d4e5f60", "ctg.v1.CtgThematiquesSet",
+      "cdt-valmont-7", ctg::v1::ROLE_CAF_CDT,
       R"({"thematiques":["THEMATIQUE_PETITE_ENFANCE","THEMATIQUE_PARENTALITE"]})");
-  set(events[2], 2, "ctg.v1.CtgSignatoryAdded", "admin-valmont", ctg::v1::ROLE_CAF_ADMIN,
+  set(events[2], 2, "7b2e8c50-af3d-4e4c-9091-2c3d4e5f6071", "ctg.v1.CtgSignatoryAdded",
+      "admin-valmont", ctg::v1::ROLE_CAF_ADMIN,
       R"({"organisation":"organisations/210000018","role":"SIGNATORY_ROLE_COLLECTIVITE_MEMBRE"})");
   return events;
+}
+
+std::vector<tlog::Hash> FixtureLeafHashes() {
+  std::vector<tlog::Hash> hashes;
+  for (const ctg::v1::AuditEvent& event : FixtureEvents()) {
+    hashes.push_back(tlog::HashFromBytes(event.leaf_hash()).value());
+  }
+  return hashes;
 }
 
 FakeServer::FakeServer(FakeCtgd* state)

@@ -42,6 +42,8 @@ class FakeLog {
 
   // Appends `count` leaves.
   void Append(int count);
+  // Appends these leaf hashes (e.g. those of FixtureEvents()).
+  void AppendLeafHashes(const std::vector<tlog::Hash>& hashes);
   // Replaces leaf `position` (a rewritten history).
   void Rewrite(uint64_t position);
   // Drops leaves beyond `size`.
@@ -87,7 +89,11 @@ struct FakeCtgd {
 // Fixtures: fictional organisations and a CTG.
 std::vector<ctg::v1::Organisation> FixtureOrganisations();
 ctg::v1::Ctg FixtureCtg();
+// Events at positions 0, 1, 2 as ctgd renders them, with the leaf hashes the event store
+// computes for them (eventstore::EncodeLeaf): FakeLog::AppendLeafHashes(FixtureLeafHashes())
+// makes a log that proves them.
 std::vector<ctg::v1::AuditEvent> FixtureEvents();
+std::vector<tlog::Hash> FixtureLeafHashes();
 
 // The three services of FakeCtgd, served on loopback and in-process.
 class FakeServer {

@@ -23,7 +23,8 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 TEST(EnumNamesTest, ShortNamesDropTheEnumPrefix) {
-  EXPECT_EQ(EnumShortName(ctg::v1::OrganisationType_descriptor(), ctg::v1::ORGANISATION_TYPE_EPCI), "epci");
+  EXPECT_EQ(EnumShortName(ctg::v1::OrganisationType_descriptor(), ctg::v1::ORGANISATION_TYPE_EPCI),
+            "epci");
   EXPECT_EQ(EnumShortName(ctg::v1::CtgState_descriptor(), ctg::v1::CTG_STATE_EN_PREPARATION),
             "en_preparation");
   EXPECT_EQ(EnumShortName(ctg::v1::Role_descriptor(), ctg::v1::ROLE_CAF_CDT), "caf_cdt");
@@ -37,8 +38,10 @@ TEST(EnumNamesTest, ParsesWhatPeopleType) {
   const auto* states = ctg::v1::CtgState_descriptor();
   EXPECT_EQ(ParseEnumShortName(states, "active").value(), ctg::v1::CTG_STATE_ACTIVE);
   EXPECT_EQ(ParseEnumShortName(states, "ACTIVE").value(), ctg::v1::CTG_STATE_ACTIVE);
-  EXPECT_EQ(ParseEnumShortName(states, "en-preparation").value(), ctg::v1::CTG_STATE_EN_PREPARATION);
-  EXPECT_EQ(ParseEnumShortName(states, "CTG_STATE_SUSPENDUE").value(), ctg::v1::CTG_STATE_SUSPENDUE);
+  EXPECT_EQ(ParseEnumShortName(states, "en-preparation").value(),
+            ctg::v1::CTG_STATE_EN_PREPARATION);
+  EXPECT_EQ(ParseEnumShortName(states, "CTG_STATE_SUSPENDUE").value(),
+            ctg::v1::CTG_STATE_SUSPENDUE);
   EXPECT_EQ(ParseEnumShortName(ctg::v1::OrganisationType_descriptor(), "epci").value(),
             ctg::v1::ORGANISATION_TYPE_EPCI);
 }
@@ -59,23 +62,29 @@ TEST(EnumNamesTest, RejectsUnknownAndUnspecifiedNamesListingTheValidOnes) {
 TEST(ResourceNamesTest, SirensAndCtgIds) {
   EXPECT_EQ(OrganisationName("200000172").value(), "organisations/200000172");
   EXPECT_EQ(OrganisationName("organisations/200000172").value(), "organisations/200000172");
-  EXPECT_THAT(OrganisationName("20000017"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("9 digits")));
-  EXPECT_THAT(OrganisationName("20000017a"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("9 digits")));
+  EXPECT_THAT(OrganisationName("20000017"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("9 digits")));
+  EXPECT_THAT(OrganisationName("20000017a"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("9 digits")));
   EXPECT_EQ(SirenOf("organisations/200000172"), "200000172");
   EXPECT_EQ(SirenOf(""), "");
   EXPECT_EQ(CtgName("val-orbe-2025").value(), "ctgs/val-orbe-2025");
   EXPECT_EQ(CtgName("ctgs/val-orbe-2025").value(), "ctgs/val-orbe-2025");
   EXPECT_THAT(CtgName(""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("CTG id")));
-  EXPECT_THAT(CtgName("ctgs/a/b"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("CTG id")));
+  EXPECT_THAT(CtgName("ctgs/a/b"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("CTG id")));
 }
 
 TEST(TimeTest, ParsesRfc3339AndDates) {
-  const absl::Time june = absl::FromCivil(absl::CivilSecond(2026, 6, 1, 6, 0, 0), absl::UTCTimeZone());
+  const absl::Time june =
+      absl::FromCivil(absl::CivilSecond(2026, 6, 1, 6, 0, 0), absl::UTCTimeZone());
   EXPECT_EQ(ParseTimeFlag("2026-06-01T06:00:00Z").value(), june);
   EXPECT_EQ(ParseTimeFlag("2026-06-01T08:00:00+02:00").value(), june);
   EXPECT_EQ(ParseTimeFlag("2026-06-01").value(), june - absl::Hours(6));
-  EXPECT_THAT(ParseTimeFlag("yesterday"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RFC 3339")));
-  EXPECT_THAT(ParseTimeFlag("01/06/2026"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RFC 3339")));
+  EXPECT_THAT(ParseTimeFlag("yesterday"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RFC 3339")));
+  EXPECT_THAT(ParseTimeFlag("01/06/2026"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RFC 3339")));
 }
 
 TEST(TimeTest, FormatsInUtc) {
@@ -84,7 +93,8 @@ TEST(TimeTest, FormatsInUtc) {
   timestamp.set_seconds(1795000000);
   timestamp.set_nanos(5);
   EXPECT_EQ(FormatTimestamp(timestamp), "2026-11-18T11:06:40Z");
-  EXPECT_EQ(FormatTimeMicros(absl::FromUnixMicros(1795000000123456)), "2026-11-18T11:06:40.123456Z");
+  EXPECT_EQ(FormatTimeMicros(absl::FromUnixMicros(1795000000123456)),
+            "2026-11-18T11:06:40.123456Z");
   google::type::Date date;
   EXPECT_EQ(FormatDate(date), "");
   date.set_year(2025);
@@ -101,18 +111,22 @@ TEST(EventTypeTest, ShortAndFullNames) {
 }
 
 TEST(PayloadSummaryTest, ListsTopLevelFieldsInOrder) {
-  EXPECT_EQ(SummarizePayloadJson(
-                R"({"ctgId":"val-orbe-2025","title":"CTG du Val d'Orbe","startDate":{"year":2025,"month":1,"day":1}})"),
-            R"(ctgId=val-orbe-2025 title=CTG du Val d'Orbe startDate={"year":2025,"month":1,"day":1})");
-  EXPECT_EQ(SummarizePayloadJson(R"({"thematiques":["THEMATIQUE_JEUNESSE","THEMATIQUE_ENFANCE"],"n":3,"ok":true,"x":null})"),
-            R"(thematiques=["THEMATIQUE_JEUNESSE","THEMATIQUE_ENFANCE"] n=3 ok=true x=null)");
+  EXPECT_EQ(
+      SummarizePayloadJson(
+          R"({"ctgId":"val-orbe-2025","title":"CTG du Val d'Orbe","startDate":{"year":2025,"month":1,"day":1}})"),
+      R"(ctgId=val-orbe-2025 title=CTG du Val d'Orbe startDate={"year":2025,"month":1,"day":1})");
+  EXPECT_EQ(
+      SummarizePayloadJson(
+          R"({"thematiques":["THEMATIQUE_JEUNESSE","THEMATIQUE_ENFANCE"],"n":3,"ok":true,"x":null})"),
+      R"(thematiques=["THEMATIQUE_JEUNESSE","THEMATIQUE_ENFANCE"] n=3 ok=true x=null)");
   EXPECT_EQ(SummarizePayloadJson("{}"), "");
   EXPECT_EQ(SummarizePayloadJson(" { \"a\" : \"b\" , \"c\" : 1 } "), "a=b c=1");
 }
 
 TEST(PayloadSummaryTest, DecodesEscapesToUtf8) {
-  EXPECT_EQ(SummarizePayloadJson(R"({"name":"Saint-\u00c9loi \"centre\"\\","emoji":"\ud83c\udf0d"})"),
-            "name=Saint-Éloi \"centre\"\\ emoji=\xF0\x9F\x8C\x8D");
+  EXPECT_EQ(
+      SummarizePayloadJson(R"({"name":"Saint-\u00c9loi \"centre\"\\","emoji":"\ud83c\udf0d"})"),
+      "name=Saint-Éloi \"centre\"\\ emoji=\xF0\x9F\x8C\x8D");
   EXPECT_EQ(SummarizePayloadJson(R"({"k":"{not an object}"})"), "k={not an object}");
   // What MessageToJsonString writes for a real payload.
   ctg::v1::RuleWarning warning;
@@ -120,12 +134,13 @@ TEST(PayloadSummaryTest, DecodesEscapesToUtf8) {
   warning.set_message("La thématique jeunesse n'est pas couverte.");
   std::string json;
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(warning, &json).ok());
-  EXPECT_EQ(SummarizePayloadJson(json), "rule=R-7 message=La thématique jeunesse n'est pas couverte.");
+  EXPECT_EQ(SummarizePayloadJson(json),
+            "rule=R-7 message=La thématique jeunesse n'est pas couverte.");
 }
 
 TEST(PayloadSummaryTest, ReturnsMalformedTextAsIs) {
-  for (const char* text : {"", "[1,2]", "{", R"({"a":)", R"({"a":"b)", R"({"a":1,})", R"({"a":1} x)",
-                           R"({"a":"\q"})", R"({"a":{"b":[1,2}})", "not json"}) {
+  for (const char* text : {"", "[1,2]", "{", R"({"a":)", R"({"a":"b)", R"({"a":1,})",
+                           R"({"a":1} x)", R"({"a":"\q"})", R"({"a":{"b":[1,2}})", "not json"}) {
     EXPECT_EQ(SummarizePayloadJson(text), text);
   }
 }

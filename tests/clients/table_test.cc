@@ -24,17 +24,19 @@ std::vector<std::string> Lines(const std::string& text) {
 TEST(DisplayWidthTest, CountsCharactersNotBytes) {
   EXPECT_EQ(DisplayWidth(""), 0u);
   EXPECT_EQ(DisplayWidth("Valmont"), 7u);
-  EXPECT_EQ(DisplayWidth("Communauté"), 10u);          // é is 2 bytes, 1 column
+  EXPECT_EQ(DisplayWidth("Communauté"), 10u);  // é is 2 bytes, 1 column
   EXPECT_EQ(DisplayWidth("Écully-le-Haut"), 14u);
   EXPECT_EQ(DisplayWidth("n\xC2\xB0 2025-041"), 11u);  // n° 2025-041
-  EXPECT_EQ(DisplayWidth("\xE2\x86\x92"), 1u);          // →
-  EXPECT_EQ(DisplayWidth("\xF0\x9F\x8C\x8D"), 2u);      // 🌍, 4 bytes, wide
+  EXPECT_EQ(DisplayWidth("\xE2\x86\x92"), 1u);         // →
+  EXPECT_EQ(DisplayWidth("\xF0\x9F\x8C\x8D"), 2u);     // 🌍, 4 bytes, wide
 }
 
 TEST(DisplayWidthTest, CombiningMarksTakeNoColumn) {
   // "é" written as e + U+0301 COMBINING ACUTE ACCENT, as some systems store it (NFD).
   EXPECT_EQ(DisplayWidth("Communaute\xCC\x81"), 10u);
-  EXPECT_EQ(DisplayWidth("a\xE2\x80\x8B" "b"), 2u);  // zero width space
+  EXPECT_EQ(DisplayWidth("a\xE2\x80\x8B"
+                         "b"),
+            2u);  // zero width space
 }
 
 TEST(DisplayWidthTest, EastAsianWideCharactersTakeTwoColumns) {
@@ -44,20 +46,28 @@ TEST(DisplayWidthTest, EastAsianWideCharactersTakeTwoColumns) {
 
 TEST(DisplayWidthTest, InvalidBytesCountOneEach) {
   EXPECT_EQ(DisplayWidth("\xFF\xFE"), 2u);
-  EXPECT_EQ(DisplayWidth("a\xC3"), 2u);          // truncated sequence
-  EXPECT_EQ(DisplayWidth("\xC0\xAF"), 2u);       // overlong '/'
-  EXPECT_EQ(DisplayWidth("\xED\xA0\x80"), 3u);   // a UTF-16 surrogate
+  EXPECT_EQ(DisplayWidth("a\xC3"), 2u);         // truncated sequence
+  EXPECT_EQ(DisplayWidth("\xC0\xAF"), 2u);      // overlong '/'
+  EXPECT_EQ(DisplayWidth("\xED\xA0\x80"), 3u);  // a UTF-16 surrogate
 }
 
 TEST(SanitizeTest, ControlCharactersCannotReachTheTerminal) {
   EXPECT_EQ(SanitizeForTerminal("a\tb\nc\rd"), "a b c d");
   // ESC [ 2 J would clear the screen; ESC and the C1 CSI become U+FFFD.
   EXPECT_EQ(SanitizeForTerminal("\x1b[2Jx"), "\xEF\xBF\xBD[2Jx");
-  EXPECT_EQ(SanitizeForTerminal("\xC2\x9B" "2J"), "\xEF\xBF\xBD" "2J");
-  EXPECT_EQ(SanitizeForTerminal(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(SanitizeForTerminal("\xC2\x9B"
+                                "2J"),
+            "\xEF\xBF\xBD"
+            "2J");
+  EXPECT_EQ(SanitizeForTerminal(std::string("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(SanitizeForTerminal("\x7f"), "\xEF\xBF\xBD");
   // A right-to-left override could make "exe.txt" read as "txt.exe".
-  EXPECT_EQ(SanitizeForTerminal("a\xE2\x80\xAE" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(SanitizeForTerminal("a\xE2\x80\xAE"
+                                "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(SanitizeForTerminal("\xFF"), "\xEF\xBF\xBD");
   EXPECT_EQ(SanitizeForTerminal("Saint-Éloi-sur-Orbe"), "Saint-Éloi-sur-Orbe");
 }
@@ -99,7 +109,10 @@ TEST(TableTest, EveryLineHasTheSameColumnOffsetsWithAccentsAndCombiningMarks) {
   Table table({{"NAME"}, {"DEP"}});
   table.AddRow({"Écully-le-Haut", "73"});
   table.AddRow({"Ecully-le-Haut", "73"});
-  table.AddRow({"E\xCC\x81" "cully-le-Haut", "73"});  // NFD
+  table.AddRow(
+      {"E\xCC\x81"
+       "cully-le-Haut",
+       "73"});  // NFD
   std::vector<std::string> lines = Lines(table.Render());
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0], "NAME            DEP");
@@ -113,9 +126,10 @@ TEST(TableTest, TruncatesLongCellsButNeverHeaders) {
   Table table({{"NAME", 12}, {"N", 2, true}});
   table.AddRow({"Communauté de communes du Val d'Orbe", "123"});
   table.AddRow({"Caf", "7"});
-  EXPECT_THAT(Lines(table.Render()), ElementsAre("NAME           N",
-                                                 std::string("Communauté ") + kEllipsis + "  1" + kEllipsis,
-                                                 "Caf            7"));
+  EXPECT_THAT(
+      Lines(table.Render()),
+      ElementsAre("NAME           N", std::string("Communauté ") + kEllipsis + "  1" + kEllipsis,
+                  "Caf            7"));
 }
 
 TEST(TableTest, RightAlignsNumbersAndLeavesNoTrailingSpaces) {
@@ -123,8 +137,7 @@ TEST(TableTest, RightAlignsNumbersAndLeavesNoTrailingSpaces) {
   table.AddRow({"7", "CtgDrafted", ""});
   table.AddRow({"1024", "CtgSignatoryAdded", "x"});
   EXPECT_THAT(Lines(table.Render()), ElementsAre(" POS  TYPE               NOTE",
-                                                 "   7  CtgDrafted",
-                                                 "1024  CtgSignatoryAdded  x"));
+                                                 "   7  CtgDrafted", "1024  CtgSignatoryAdded  x"));
 }
 
 TEST(TableTest, MissingCellsAreEmptyAndExtraCellsIgnored) {
@@ -142,12 +155,11 @@ TEST(TableTest, SanitisesCellsSoTheyCannotBreakTheLayout) {
 }
 
 TEST(RenderFieldsTest, AlignsValuesAfterTheLongestLabel) {
-  EXPECT_EQ(RenderFields({{"name", "organisations/200000172"},
-                          {"département", "73"},
-                          {"epci", ""}}),
-            "name         organisations/200000172\n"
-            "département  73\n"
-            "epci\n");
+  EXPECT_EQ(
+      RenderFields({{"name", "organisations/200000172"}, {"département", "73"}, {"epci", ""}}),
+      "name         organisations/200000172\n"
+      "département  73\n"
+      "epci\n");
 }
 
 }  // namespace

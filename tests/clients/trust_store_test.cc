@@ -45,10 +45,11 @@ unsigned Mode(const std::string& path) {
 std::unique_ptr<tlog::SigningKey> NewKey() { return tlog::SigningKey::Generate(kOrigin).value(); }
 
 std::string Note(const tlog::SigningKey& key, uint64_t size) {
-  tlog::Checkpoint checkpoint{.origin = kOrigin,
-                              .size = size,
-                              .root = tlog::Sha256(std::to_string(size)),
-                              .time = absl::FromUnixSeconds(1795000000 + static_cast<int64_t>(size))};
+  tlog::Checkpoint checkpoint{
+      .origin = kOrigin,
+      .size = size,
+      .root = tlog::Sha256(std::to_string(size)),
+      .time = absl::FromUnixSeconds(1795000000 + static_cast<int64_t>(size))};
   return key.Sign(checkpoint).value();
 }
 
@@ -147,10 +148,11 @@ TEST_F(TrustStoreTest, ThePinnedKeyIsUsedOnceTrusted) {
 TEST_F(TrustStoreTest, RefusesLoudlyWhenTheServersKeyChanges) {
   ASSERT_OK(store_.Pin(key_->verifier()));
   const std::string other = NewKey()->verifier().ToString();
-  EXPECT_THAT(store_.ChooseKey(other, ""),
-              StatusIs(absl::StatusCode::kPermissionDenied,
-                       AllOf(HasSubstr("VERIFIER KEY CHANGED"), HasSubstr(key_->verifier().ToString()),
-                             HasSubstr(other), HasSubstr(store_.verifier_key_path()))));
+  EXPECT_THAT(
+      store_.ChooseKey(other, ""),
+      StatusIs(absl::StatusCode::kPermissionDenied,
+               AllOf(HasSubstr("VERIFIER KEY CHANGED"), HasSubstr(key_->verifier().ToString()),
+                     HasSubstr(other), HasSubstr(store_.verifier_key_path()))));
   EXPECT_THAT(store_.ChooseKey("garbage", ""),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("VERIFIER KEY CHANGED")));
   // The pin is unchanged.
@@ -159,7 +161,8 @@ TEST_F(TrustStoreTest, RefusesLoudlyWhenTheServersKeyChanges) {
 
 TEST_F(TrustStoreTest, AConfiguredKeyWinsOverTheServersButMustMatchThePin) {
   const std::string configured = key_->verifier().ToString();
-  ASSERT_OK_AND_ASSIGN(TrustedKey trusted, store_.ChooseKey(NewKey()->verifier().ToString(), configured));
+  ASSERT_OK_AND_ASSIGN(TrustedKey trusted,
+                       store_.ChooseKey(NewKey()->verifier().ToString(), configured));
   EXPECT_EQ(trusted.key.ToString(), configured);
   EXPECT_TRUE(trusted.first_use);
   ASSERT_OK(store_.Pin(trusted.key));
@@ -182,7 +185,8 @@ TEST_F(TrustStoreTest, RefusesAPinFileOthersMayWriteOrThatIsNotAKey) {
   EXPECT_THAT(store_.ChooseKey(key_->verifier().ToString(), ""),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("group or others")));
   ASSERT_OK(WriteFileAtomically(store_.verifier_key_path(), "not a key\n"));
-  EXPECT_THAT(store_.PinnedKey(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a verifier key")));
+  EXPECT_THAT(store_.PinnedKey(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a verifier key")));
 }
 
 TEST_F(TrustStoreTest, KeepsTheSignedNoteAtomicallyWithMode0600) {
@@ -206,11 +210,12 @@ TEST_F(TrustStoreTest, AKeptCheckpointIsVerifiedAgainWhenRead) {
   // Edited on disk: a larger size, same signature.
   ASSERT_OK(store_.Keep(absl::StrReplaceAll(note, {{"\n42\n", "\n4200\n"}})));
   EXPECT_THAT(store_.Kept(key_->verifier()),
-              StatusIs(absl::StatusCode::kDataLoss, AllOf(HasSubstr("was altered"),
-                                                          HasSubstr(store_.checkpoint_path()))));
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr("was altered"), HasSubstr(store_.checkpoint_path()))));
   // Signed by another key.
   ASSERT_OK(store_.Keep(Note(*NewKey(), 42)));
-  EXPECT_THAT(store_.Kept(key_->verifier()), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("pinned key")));
+  EXPECT_THAT(store_.Kept(key_->verifier()),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("pinned key")));
   // Writable by others.
   ASSERT_OK(store_.Keep(note));
   chmod(store_.checkpoint_path().c_str(), 0620);

@@ -5,12 +5,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "clients/ctg/commands.h"
+#include "eventstore/event_store.h"
+#include "eventstore/types.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/clients/fake_ctgd.h"
@@ -33,7 +38,8 @@ constexpr uint64_t kLeaves = 300;
 
 std::string Bytes(const tlog::Hash& hash) { return std::string(tlog::HashBytes(hash)); }
 
-ctg::v1::ConsistencyProof ConsistencyMessage(const FakeLog& log, uint64_t old_size, uint64_t new_size) {
+ctg::v1::ConsistencyProof ConsistencyMessage(const FakeLog& log, uint64_t old_size,
+                                             uint64_t new_size) {
   ctg::v1::ConsistencyProof proof;
   proof.set_first_size(static_cast<int64_t>(old_size));
   proof.set_second_size(static_cast<int64_t>(new_size));
@@ -50,7 +56,9 @@ ctg::v1::InclusionProof InclusionMessage(const FakeLog& log, uint64_t position, 
   return proof;
 }
 
-void FlipBit(std::string* bytes, size_t index) { (*bytes)[index] = static_cast<char>((*bytes)[index] ^ 1); }
+void FlipBit(std::string* bytes, size_t index) {
+  (*bytes)[index] = static_cast<char>((*bytes)[index] ^ 1);
+}
 
 class ProofCheckTest : public ::testing::Test {
  protected:
@@ -72,8 +80,12 @@ TEST_F(ProofCheckTest, AcceptsRealConsistencyProofs) {
 }
 
 TEST_F(ProofCheckTest, RejectsEveryTamperedConsistencyProof) {
-  for (auto [old_size, new_size] : {std::pair<uint64_t, uint64_t>{1, 2}, {5, 300}, {128, 256},
-                                    {129, 257}, {200, 299}, {7, 8}}) {
+  for (auto [old_size, new_size] : {std::pair<uint64_t, uint64_t>{1, 2},
+                                    {5, 300},
+                                    {128, 256},
+                                    {129, 257},
+                                    {200, 299},
+                                    {7, 8}}) {
     SCOPED_TRACE(::testing::Message() << old_size << " -> " << new_size);
     const tlog::Checkpoint old_checkpoint = log_.CheckpointAt(old_size);
     const tlog::Checkpoint new_checkpoint = log_.CheckpointAt(new_size);
@@ -89,10 +101,12 @@ TEST_F(ProofCheckTest, RejectsEveryTamperedConsistencyProof) {
     }
     ctg::v1::ConsistencyProof shorter = good;
     shorter.mutable_hashes()->RemoveLast();
-    EXPECT_THAT(CheckConsistency(old_checkpoint, new_checkpoint, shorter), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckConsistency(old_checkpoint, new_checkpoint, shorter),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     ctg::v1::ConsistencyProof longer = good;
     longer.add_hashes(Bytes(tlog::Sha256("extra")));
-    EXPECT_THAT(CheckConsistency(old_checkpoint, new_checkpoint, longer), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckConsistency(old_checkpoint, new_checkpoint, longer),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     ctg::v1::ConsistencyProof short_hash = good;
     short_hash.mutable_hashes(0)->pop_back();
     EXPECT_THAT(CheckConsistency(old_checkpoint, new_checkpoint, short_hash),
@@ -100,10 +114,12 @@ TEST_F(ProofCheckTest, RejectsEveryTamperedConsistencyProof) {
     // The roots come from the checkpoints: a wrong one fails whatever the proof.
     tlog::Checkpoint wrong_old = old_checkpoint;
     wrong_old.root = tlog::Sha256("forged");
-    EXPECT_THAT(CheckConsistency(wrong_old, new_checkpoint, good), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckConsistency(wrong_old, new_checkpoint, good),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     tlog::Checkpoint wrong_new = new_checkpoint;
     wrong_new.root[5] ^= 0x80;
-    EXPECT_THAT(CheckConsistency(old_checkpoint, wrong_new, good), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckConsistency(old_checkpoint, wrong_new, good),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     // The proof must be for the sizes asked about.
     ctg::v1::ConsistencyProof other_sizes = good;
     other_sizes.set_second_size(static_cast<int64_t>(new_size) + 1);
@@ -122,10 +138,12 @@ TEST_F(ProofCheckTest, AForkedLogFailsConsistency) {
 }
 
 TEST_F(ProofCheckTest, AcceptsRealInclusionProofsOfEveryPosition) {
-  for (uint64_t size : {uint64_t{1}, uint64_t{2}, uint64_t{63}, uint64_t{64}, uint64_t{65}, kLeaves}) {
+  for (uint64_t size :
+       {uint64_t{1}, uint64_t{2}, uint64_t{63}, uint64_t{64}, uint64_t{65}, kLeaves}) {
     const tlog::Checkpoint checkpoint = log_.CheckpointAt(size);
     for (uint64_t position = 0; position < size; ++position) {
-      ASSERT_OK_AND_ASSIGN(tlog::Hash leaf, CheckInclusion(position, checkpoint, InclusionMessage(log_, position, size)));
+      ASSERT_OK_AND_ASSIGN(tlog::Hash leaf, CheckInclusion(position, checkpoint,
+                                                           InclusionMessage(log_, position, size)));
       EXPECT_EQ(leaf, log_.leaf_hashes()[position]);
     }
   }
@@ -133,7 +151,8 @@ TEST_F(ProofCheckTest, AcceptsRealInclusionProofsOfEveryPosition) {
 
 TEST_F(ProofCheckTest, RejectsEveryTamperedInclusionProof) {
   const tlog::Checkpoint checkpoint = log_.CheckpointAt(kLeaves);
-  for (uint64_t position : {uint64_t{0}, uint64_t{1}, uint64_t{150}, uint64_t{255}, uint64_t{256}, kLeaves - 1}) {
+  for (uint64_t position :
+       {uint64_t{0}, uint64_t{1}, uint64_t{150}, uint64_t{255}, uint64_t{256}, kLeaves - 1}) {
     SCOPED_TRACE(position);
     const ctg::v1::InclusionProof good = InclusionMessage(log_, position, kLeaves);
     ASSERT_OK(CheckInclusion(position, checkpoint, good).status());
@@ -145,23 +164,116 @@ TEST_F(ProofCheckTest, RejectsEveryTamperedInclusionProof) {
     }
     ctg::v1::InclusionProof bad_leaf = good;
     FlipBit(bad_leaf.mutable_leaf_hash(), 9);
-    EXPECT_THAT(CheckInclusion(position, checkpoint, bad_leaf), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not proved")));
+    EXPECT_THAT(CheckInclusion(position, checkpoint, bad_leaf),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not proved")));
     // Another event's leaf and path, passed off as this position's.
     const uint64_t other = (position + 1) % kLeaves;
     ctg::v1::InclusionProof swapped = InclusionMessage(log_, other, kLeaves);
     swapped.set_position(static_cast<int64_t>(position));
-    EXPECT_THAT(CheckInclusion(position, checkpoint, swapped), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckInclusion(position, checkpoint, swapped),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     tlog::Checkpoint wrong_root = checkpoint;
     wrong_root.root = log_.Root(kLeaves - 1);
-    EXPECT_THAT(CheckInclusion(position, wrong_root, good), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckInclusion(position, wrong_root, good),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     ctg::v1::InclusionProof truncated = good;
     truncated.mutable_hashes()->RemoveLast();
-    EXPECT_THAT(CheckInclusion(position, checkpoint, truncated), StatusIs(absl::StatusCode::kDataLoss, _));
+    EXPECT_THAT(CheckInclusion(position, checkpoint, truncated),
+                StatusIs(absl::StatusCode::kDataLoss, _));
     ctg::v1::InclusionProof other_size = good;
     other_size.set_tree_size(static_cast<int64_t>(kLeaves) - 1);
     EXPECT_THAT(CheckInclusion(position, checkpoint, other_size),
                 StatusIs(absl::StatusCode::kDataLoss, HasSubstr("when asked for")));
   }
+}
+
+// The leaf the client recomputes from an AuditEvent is the one the real event store hashed.
+TEST(RecomputeLeafHashTest, MatchesTheEventStore) {
+  ctg::testing::TempDir temp;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<eventstore::EventStore> store,
+                       eventstore::EventStore::Open(temp.Sub("store"), eventstore::Options()));
+  std::vector<eventstore::EventData> appended;
+  for (int i = 0; i < 3; ++i) {
+    ctg::v1::EventMetadata metadata;
+    metadata.mutable_actor()->set_subject("cdt-valmont-7");
+    metadata.set_reason(absl::StrCat("étape ", i));
+    appended.push_back(eventstore::EventData{
+        .id = eventstore::NewEventId(),
+        .type = "ctg.v1.CtgRetitled",
+        .metadata = metadata.SerializeAsString(),
+        .payload = absl::StrCat("CTG du Val d'Orbe, version ", i),
+        // Unsorted, with a duplicate: the store sorts and deduplicates before hashing.
+        .tags = {"org:534000001", "ctg:val-orbe-2025", "org:534000001"}});
+  }
+  ASSERT_OK(
+      store->Append("ctg-val-orbe-2025", eventstore::ExpectedRevision::Any(), appended).status());
+  ASSERT_OK_AND_ASSIGN(eventstore::ReadPage page,
+                       store->ReadLog(0, eventstore::Direction::kForward, 10));
+  ASSERT_EQ(page.events.size(), 3u);
+  for (const eventstore::RecordedEvent& recorded : page.events) {
+    // As services/audit renders it, except the tags, left as appended.
+    ctg::v1::AuditEvent event;
+    event.set_position(static_cast<int64_t>(recorded.position));
+    event.set_stream(recorded.stream);
+    event.set_revision(static_cast<int64_t>(recorded.revision));
+    event.set_event_id(eventstore::EventIdToString(recorded.id));
+    event.set_type(recorded.type);
+    const int64_t micros = absl::ToUnixMicros(recorded.recorded_time);
+    event.mutable_record_time()->set_seconds(micros / 1000000);
+    event.mutable_record_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+    event.set_metadata_bytes(recorded.metadata);
+    event.set_payload(recorded.payload);
+    for (const std::string& tag : appended[recorded.revision].tags) event.add_tags(tag);
+    ASSERT_OK_AND_ASSIGN(tlog::Hash leaf, RecomputeLeafHash(event));
+    EXPECT_EQ(leaf, recorded.leaf_hash) << recorded.position;
+
+    // The id in upper case is the same id.
+    ctg::v1::AuditEvent upper = event;
+    upper.set_event_id(absl::AsciiStrToUpper(event.event_id()));
+    EXPECT_EQ(RecomputeLeafHash(upper).value(), recorded.leaf_hash);
+    // Any field the leaf commits to changes it.
+    for (const auto& change : std::vector<std::function<void(ctg::v1::AuditEvent*)>>{
+             [](ctg::v1::AuditEvent* e) { e->set_payload(e->payload() + "!"); },
+             [](ctg::v1::AuditEvent* e) { e->set_metadata_bytes(e->metadata_bytes() + " "); },
+             [](ctg::v1::AuditEvent* e) { e->add_tags("org:210000018"); },
+             [](ctg::v1::AuditEvent* e) { e->set_type("ctg.v1.CtgDrafted"); },
+             [](ctg::v1::AuditEvent* e) { e->set_stream("ctg-autre"); },
+             [](ctg::v1::AuditEvent* e) { e->set_revision(e->revision() + 1); },
+             [](ctg::v1::AuditEvent* e) { e->set_position(e->position() + 1); },
+             [](ctg::v1::AuditEvent* e) {
+               e->mutable_record_time()->set_nanos(e->record_time().nanos() + 1000);
+             },
+             [](ctg::v1::AuditEvent* e) { e->mutable_event_id()->back() ^= 1; },
+         }) {
+      ctg::v1::AuditEvent changed = event;
+      change(&changed);
+      auto other = RecomputeLeafHash(changed);
+      if (other.ok()) {
+        EXPECT_NE(*other, recorded.leaf_hash);
+      }
+    }
+  }
+  ASSERT_OK(store->Close());
+}
+
+TEST(RecomputeLeafHashTest, RejectsWhatCannotBeALeaf) {
+  ctg::v1::AuditEvent event = ctg::testing::FixtureEvents()[0];
+  ASSERT_OK(RecomputeLeafHash(event).status());
+  ctg::v1::AuditEvent bad_id = event;
+  bad_id.set_event_id("not-a-uuid");
+  EXPECT_THAT(RecomputeLeafHash(bad_id),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("UUID")));
+  bad_id.set_event_id("5f0c6a3e-8d1b-4c2a-9e7f-0a1b2c3d4e5g");
+  EXPECT_THAT(RecomputeLeafHash(bad_id),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("UUID")));
+  ctg::v1::AuditEvent negative = event;
+  negative.set_position(-1);
+  EXPECT_THAT(RecomputeLeafHash(negative),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("negative")));
+  ctg::v1::AuditEvent old_server = event;
+  old_server.clear_metadata_bytes();
+  EXPECT_THAT(RecomputeLeafHash(old_server),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("metadata_bytes")));
 }
 
 // The whole client flow against a fake ctgd over gRPC (in-process).
@@ -177,7 +289,8 @@ class ClientFlowTest : public ::testing::Test {
   std::vector<std::string> RefusedNotes() {
     std::vector<std::string> refused;
     for (const auto& entry : std::filesystem::directory_iterator(store_.dir())) {
-      if (entry.path().filename().string().rfind("refused-", 0) == 0) refused.push_back(entry.path());
+      if (entry.path().filename().string().rfind("refused-", 0) == 0)
+        refused.push_back(entry.path());
     }
     return refused;
   }
@@ -243,16 +356,18 @@ TEST_F(ClientFlowTest, ARewrittenHistoryIsRefusedAndTheEvidenceKept) {
   const std::string kept = KeptNote();
   state_.log.Rewrite(17);  // an event the kept checkpoint covers
   state_.log.Append(20);
-  EXPECT_THAT(Update(), StatusIs(absl::StatusCode::kDataLoss,
-                                 AllOf(StartsWith("verification failed"), HasSubstr("does not extend"),
-                                       HasSubstr("evidence"), HasSubstr(store_.checkpoint_path()))));
+  EXPECT_THAT(Update(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(StartsWith("verification failed"), HasSubstr("does not extend"),
+                             HasSubstr("evidence"), HasSubstr(store_.checkpoint_path()))));
   EXPECT_EQ(KeptNote(), kept);  // still the old, good one
   ASSERT_EQ(RefusedNotes().size(), 1u);
   // The refused note is a real signed note of the forked log, for whoever investigates.
   std::ifstream in(RefusedNotes()[0]);
   std::stringstream refused;
   refused << in.rdbuf();
-  ASSERT_OK_AND_ASSIGN(tlog::Checkpoint forked, tlog::VerifyCheckpoint(refused.str(), state_.log.key().verifier()));
+  ASSERT_OK_AND_ASSIGN(tlog::Checkpoint forked,
+                       tlog::VerifyCheckpoint(refused.str(), state_.log.key().verifier()));
   EXPECT_EQ(forked.size, 120u);
 }
 
@@ -292,15 +407,17 @@ TEST_F(ClientFlowTest, ANoteSignedByAnotherKeyIsRefusedEvenIfTheServerOffersTheP
   state_.tamper_checkpoint = [pinned](ctg::v1::Checkpoint* checkpoint) {
     checkpoint->set_verifier_key(pinned);
   };
-  EXPECT_THAT(Update(), StatusIs(absl::StatusCode::kPermissionDenied,
-                                 AllOf(StartsWith("verification failed"), HasSubstr("pinned key"))));
+  EXPECT_THAT(Update(),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       AllOf(StartsWith("verification failed"), HasSubstr("pinned key"))));
 }
 
 TEST_F(ClientFlowTest, AnEditedNoteIsRefused) {
   state_.tamper_checkpoint = [](ctg::v1::Checkpoint* checkpoint) {
     checkpoint->set_note(absl::StrReplaceAll(checkpoint->note(), {{"\n100\n", "\n101\n"}}));
   };
-  EXPECT_THAT(Update(), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("the key it offers")));
+  EXPECT_THAT(Update(),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("the key it offers")));
   // Nothing was pinned from a checkpoint that did not verify.
   ASSERT_OK_AND_ASSIGN(auto pinned, store_.PinnedKey());
   EXPECT_FALSE(pinned.has_value());
@@ -309,7 +426,8 @@ TEST_F(ClientFlowTest, AnEditedNoteIsRefused) {
 TEST_F(ClientFlowTest, AConfiguredKeyRefusesAServerWithAnotherKeyFromTheFirstUse) {
   FakeLog other;
   TrustOptions trust{.verifier_key = other.key().verifier().ToString()};
-  EXPECT_THAT(Update(trust), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("verification failed")));
+  EXPECT_THAT(Update(trust),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("verification failed")));
   trust.verifier_key = state_.log.key().verifier().ToString();
   ASSERT_OK_AND_ASSIGN(CheckpointUpdate update, Update(trust));
   EXPECT_TRUE(update.key_pinned_now);
@@ -318,7 +436,8 @@ TEST_F(ClientFlowTest, AConfiguredKeyRefusesAServerWithAnotherKeyFromTheFirstUse
 TEST_F(ClientFlowTest, InclusionIsProvedAgainstTheKeptCheckpointNotTheServersLatest) {
   ASSERT_OK(Update().status());
   state_.log.Append(50);  // the server moved on; the client still holds size 100
-  ASSERT_OK_AND_ASSIGN(InclusionResult result, VerifyEventInclusion(*audit_, call_, {}, store_, 42));
+  ASSERT_OK_AND_ASSIGN(InclusionResult result,
+                       VerifyEventInclusion(*audit_, call_, {}, store_, 42));
   EXPECT_EQ(result.leaf_hash, state_.log.leaf_hashes()[42]);
   EXPECT_EQ(result.checkpoint.size, 100u);
   EXPECT_EQ(state_.last_inclusion_request.tree_size(), 100);
@@ -329,7 +448,8 @@ TEST_F(ClientFlowTest, InclusionIsProvedAgainstTheKeptCheckpointNotTheServersLat
 TEST_F(ClientFlowTest, InclusionBeyondTheKeptCheckpointFetchesAndVerifiesANewOneFirst) {
   ASSERT_OK(Update().status());
   state_.log.Append(50);
-  ASSERT_OK_AND_ASSIGN(InclusionResult result, VerifyEventInclusion(*audit_, call_, {}, store_, 120));
+  ASSERT_OK_AND_ASSIGN(InclusionResult result,
+                       VerifyEventInclusion(*audit_, call_, {}, store_, 120));
   ASSERT_TRUE(result.update.has_value());
   EXPECT_TRUE(result.update->consistency_checked);
   EXPECT_EQ(result.checkpoint.size, 150u);
@@ -358,6 +478,43 @@ TEST_F(ClientFlowTest, ALyingInclusionProofIsRefused) {
 TEST_F(ClientFlowTest, ServerErrorsAreRenderedForPeople) {
   state_.require_token = true;
   EXPECT_THAT(Update(), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("you sent none")));
+}
+
+TEST(VerifyEventTest, ProvesAnEventFromItsBytesAndCatchesEveryLie) {
+  ctg::testing::TempDir temp;
+  FakeCtgd state;
+  state.log.AppendLeafHashes(ctg::testing::FixtureLeafHashes());
+  state.log.Append(40);
+  FakeServer server(&state);
+  auto audit = ctg::v1::AuditService::NewStub(server.InProcessChannel());
+  const CallSettings call{.server = "fake", .token = "", .timeout = absl::Seconds(10)};
+  TrustStore store(ServerStateDir(temp.path(), "fake"));
+  const std::vector<ctg::v1::AuditEvent> events = ctg::testing::FixtureEvents();
+
+  for (const ctg::v1::AuditEvent& event : events) {
+    ASSERT_OK_AND_ASSIGN(InclusionResult proved, VerifyEvent(*audit, call, {}, store, event));
+    EXPECT_EQ(tlog::HashBytes(proved.leaf_hash), event.leaf_hash());
+    EXPECT_EQ(proved.checkpoint.size, 43u);
+  }
+  // The server alters the event and its leaf_hash field to match: the log still holds the
+  // original leaf at that position.
+  ctg::v1::AuditEvent altered = events[1];
+  altered.set_payload("another payload");
+  altered.set_leaf_hash(std::string(tlog::HashBytes(RecomputeLeafHash(altered).value())));
+  EXPECT_THAT(
+      VerifyEvent(*audit, call, {}, store, altered),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("is not the one the log committed to")));
+  // Passes another position's event off as this one.
+  ctg::v1::AuditEvent moved = events[2];
+  moved.set_position(1);
+  moved.set_leaf_hash(std::string(tlog::HashBytes(RecomputeLeafHash(moved).value())));
+  EXPECT_THAT(VerifyEvent(*audit, call, {}, store, moved),
+              StatusIs(absl::StatusCode::kDataLoss, _));
+  // The leaf_hash field disagrees with the event's bytes.
+  ctg::v1::AuditEvent mislabelled = events[0];
+  mislabelled.set_leaf_hash(events[1].leaf_hash());
+  EXPECT_THAT(VerifyEvent(*audit, call, {}, store, mislabelled),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not match the leaf hash")));
 }
 
 TEST_F(ClientFlowTest, VerifyPositionChecksTheLeafTheUserHolds) {

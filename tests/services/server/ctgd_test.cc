@@ -4,6 +4,9 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <atomic>
+#include <thread>
+
 #include "absl/synchronization/notification.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -246,6 +249,42 @@ TEST_F(CtgdTest, RetriedRequestIdReturnsTheFirstResultAndStaleEtagsAreAborted) {
   grpc::Status status = plans_->UpdateCtg(AdminContext().get(), update, &updated);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
   EXPECT_THAT(status.error_message(), HasSubstr("stale"));
+}
+
+TEST_F(CtgdTest, ConcurrentChangesOfOneCtgAreRetriedAndAllLand) {
+  v1::CreateCtgRequest create;
+  create.set_ctg_id("busy-ctg");
+  *create.mutable_ctg() = MakeCtg("CTG très sollicitée", kOtherEpci);
+  v1::Ctg created;
+  ASSERT_TRUE(plans_->CreateCtg(AdminContext().get(), create, &created).ok());
+  constexpr int kThreads = 4, kEach = 5;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        v1::UpdateCtgRequest update;  // no etag: the server retries lost races itself
+        update.mutable_ctg()->set_name("ctgs/busy-ctg");
+        update.mutable_ctg()->set_title("CTG " + std::to_string(t) + "-" + std::to_string(i));
+        update.mutable_update_mask()->add_paths("title");
+        v1::Ctg updated;
+        grpc::Status status = plans_->UpdateCtg(AdminContext().get(), update, &updated);
+        if (!status.ok()) {
+          ++failures;
+          ADD_FAILURE() << status.error_message();
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  v1::ListEventsRequest history;
+  history.set_stream("ctg-busy-ctg");
+  history.set_page_size(1000);
+  v1::ListEventsResponse events;
+  ASSERT_TRUE(audit_->ListEvents(AdminContext().get(), history, &events).ok());
+  // Drafted + 2 signatories + one CtgRetitled per update.
+  EXPECT_EQ(events.events_size(), 3 + kThreads * kEach);
 }
 
 TEST_F(CtgdTest, SigtermDrainsAndExitsZeroAndTheStoreSurvivesARestart) {
