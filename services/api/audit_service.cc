@@ -25,12 +25,6 @@ namespace {
 using platform::Permission;
 using Writer = grpc::ServerWriteReactor<v1::SubscribeEventsResponse>;
 
-// Finishes `reactor` with `status` and returns it (for one-line early returns).
-grpc::ServerUnaryReactor* Fail(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 // A SubscribeEvents call refused before it started: finishes at once.
 class RefusedSubscription final : public Writer {
  public:

@@ -24,11 +24,6 @@ v1::Organisation ToResource(const partners::OrganisationState& state,
   return organisation;
 }
 
-grpc::ServerUnaryReactor* Fail(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 platform::OutcomeCallback<OrganisationAggregate> Respond(grpc::ServerUnaryReactor* reactor,
                                                         v1::Organisation* response) {
   return [reactor, response](absl::StatusOr<platform::Outcome<OrganisationAggregate>> outcome) {

@@ -28,12 +28,6 @@ v1::Ctg ToResource(const plans::CtgState& state, std::optional<uint64_t> revisio
   return ctg;
 }
 
-// Finishes `reactor` with `status` and returns it (for one-line early returns).
-grpc::ServerUnaryReactor* Fail(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 // The id CreateCtg gives a CTG when the client names none: derived from the request id, so a
 // retry names the same CTG; random otherwise.
 std::string ChooseCtgId(absl::string_view request_id) {

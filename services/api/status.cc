@@ -33,4 +33,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       std::string(status.message()), rpc_status.SerializeAsString());
 }
 
+grpc::ServerUnaryReactor* Fail(grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 }  // namespace ctg::api

@@ -11,6 +11,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "services/partners/text.h"
 #include "services/platform/errors.h"
+#include "services/platform/event_variant.h"
 
 namespace ctg::partners {
 namespace {
@@ -104,24 +105,6 @@ absl::Status CheckEpciExists(absl::string_view epci_siren, const Lookups& lookup
                                     {"type", v1::OrganisationType_Name(*type)}});
   }
   return absl::OkStatus();
-}
-
-template <typename Variant, size_t I = 0>
-absl::StatusOr<Variant> ParseAlternative(absl::string_view type, absl::string_view payload) {
-  if constexpr (I == std::variant_size_v<Variant>) {
-    return absl::InternalError(
-        absl::StrCat("\"", type, "\" is not an event of an organisation's stream"));
-  } else {
-    using Event = std::variant_alternative_t<I, Variant>;
-    if (type != absl::string_view(Event::descriptor()->full_name())) {
-      return ParseAlternative<Variant, I + 1>(type, payload);
-    }
-    Event event;
-    if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      return absl::DataLossError(absl::StrCat("stored ", type, " does not parse"));
-    }
-    return Variant(std::in_place_index<I>, std::move(event));
-  }
 }
 
 }  // namespace
@@ -297,13 +280,12 @@ std::vector<std::string> Tags(const OrganisationState& after, const Organisation
 }
 
 const google::protobuf::Message& AsMessage(const OrganisationEvent& event) {
-  return std::visit([](const auto& message) -> const google::protobuf::Message& { return message; },
-                    event);
+  return platform::EventMessage(event);
 }
 
 absl::StatusOr<OrganisationEvent> ParseOrganisationEvent(absl::string_view type,
                                                          absl::string_view payload) {
-  return ParseAlternative<OrganisationEvent>(type, payload);
+  return platform::ParseEventVariant<OrganisationEvent>(type, payload, "an organisation's");
 }
 
 }  // namespace ctg::partners

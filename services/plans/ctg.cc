@@ -14,6 +14,7 @@
 #include "services/partners/organisation.h"
 #include "services/plans/dates.h"
 #include "services/platform/errors.h"
+#include "services/platform/event_variant.h"
 
 namespace ctg::plans {
 namespace {
@@ -44,23 +45,6 @@ v1::RuleWarning Warning(absl::string_view rule, absl::string_view reason,
 // The same day `years` later (29 February becomes 1 March in a common year).
 absl::CivilDay AddYears(absl::CivilDay day, int years) {
   return absl::CivilDay(day.year() + years, day.month(), day.day());
-}
-
-template <typename Variant, size_t I = 0>
-absl::StatusOr<Variant> ParseAlternative(absl::string_view type, absl::string_view payload) {
-  if constexpr (I == std::variant_size_v<Variant>) {
-    return absl::InternalError(absl::StrCat("\"", type, "\" is not an event of a CTG's stream"));
-  } else {
-    using Event = std::variant_alternative_t<I, Variant>;
-    if (type != absl::string_view(Event::descriptor()->full_name())) {
-      return ParseAlternative<Variant, I + 1>(type, payload);
-    }
-    Event event;
-    if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      return absl::DataLossError(absl::StrCat("stored ", type, " does not parse"));
-    }
-    return Variant(std::in_place_index<I>, std::move(event));
-  }
 }
 
 }  // namespace
@@ -207,12 +191,11 @@ std::vector<std::string> Tags(const CtgState& after, const CtgEvent& event) {
 }
 
 const google::protobuf::Message& AsMessage(const CtgEvent& event) {
-  return std::visit([](const auto& message) -> const google::protobuf::Message& { return message; },
-                    event);
+  return platform::EventMessage(event);
 }
 
 absl::StatusOr<CtgEvent> ParseCtgEvent(absl::string_view type, absl::string_view payload) {
-  return ParseAlternative<CtgEvent>(type, payload);
+  return platform::ParseEventVariant<CtgEvent>(type, payload, "a CTG's");
 }
 
 }  // namespace ctg::plans

@@ -117,14 +117,20 @@ int Serve() {
   return 0;
 }
 
+// The store of `config`, for an operator command: it must exist already.
+absl::StatusOr<std::unique_ptr<ctg::eventstore::EventStore>> OpenExistingStore(
+    const ServerConfig& config) {
+  ctg::eventstore::Options options;
+  options.origin = config.log_origin();
+  options.signing_key_path = config.signing_key_file();
+  options.create_if_missing = false;
+  return ctg::eventstore::EventStore::Open(config.data_dir(), options);
+}
+
 int Backup() {
   absl::StatusOr<ServerConfig> config = Configure();
   if (!config.ok()) return Fail(config.status());
-  ctg::eventstore::Options options;
-  options.origin = config->log_origin();
-  options.signing_key_path = config->signing_key_file();
-  options.create_if_missing = false;
-  auto store = ctg::eventstore::EventStore::Open(config->data_dir(), options);
+  auto store = OpenExistingStore(*config);
   if (!store.ok()) return Fail(store.status());
   auto backup = (*store)->Backup(config->backup_dir());
   if (!backup.ok()) return Fail(backup.status());
@@ -157,11 +163,7 @@ int Restore() {
 int Verify() {
   absl::StatusOr<ServerConfig> config = Configure();
   if (!config.ok()) return Fail(config.status());
-  ctg::eventstore::Options options;
-  options.origin = config->log_origin();
-  options.signing_key_path = config->signing_key_file();
-  options.create_if_missing = false;
-  auto store = ctg::eventstore::EventStore::Open(config->data_dir(), options);
+  auto store = OpenExistingStore(*config);
   if (!store.ok()) return Fail(store.status());
   auto report = (*store)->Verify();
   if (!report.ok()) return Fail(report.status());

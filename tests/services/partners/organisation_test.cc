@@ -40,7 +40,7 @@ std::string Siren(absl::string_view prefix) {
 
 // Fictional organisations of the Val d'Orbe.
 const std::string kCaf = Siren("53484901");           // Caf de Valmont
-const std::string kEpci = "200000172";                // Communauté de communes du Val d'Orbe
+const std::string kEpci = "249900028";                // Communauté de communes du Val d'Orbe
 const std::string kOtherEpci = Siren("20000025");     // Communauté de communes des Coteaux
 const std::string kCommune = Siren("21000001");       // Saint-Aubin-sur-Orbe
 const std::string kOtherCommune = Siren("21000002");  // Villers-sur-Orbe
@@ -110,7 +110,7 @@ OrganisationState Registered(const v1::Organisation& organisation, absl::Time ti
 // SIRENs and names
 
 TEST(SirenTest, TheTestHelperMakesTheKnownValidSiren) {
-  EXPECT_EQ(Siren("20000017"), "200000172");
+  EXPECT_EQ(Siren("24990002"), "249900028");
   EXPECT_EQ(Siren("35600000"), "356000000");  // La Poste's SIREN passes Luhn too
 }
 
@@ -136,11 +136,11 @@ TEST_P(ValidateSirenTest, ChecksDigitsAndLuhn) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, ValidateSirenTest,
-    ::testing::Values(SirenCase{"200000172", true}, SirenCase{"356000000", true},
+    ::testing::Values(SirenCase{"249900028", true}, SirenCase{"356000000", true},
                       SirenCase{"000000000", true}, SirenCase{Siren("21000001"), true},
-                      SirenCase{"200000173", false}, SirenCase{"200000127", false},
-                      SirenCase{"20000017", false}, SirenCase{"2000001720", false},
-                      SirenCase{"20000017a", false}, SirenCase{" 00000172", false},
+                      SirenCase{"249900029", false}, SirenCase{"200000127", false},
+                      SirenCase{"24990002", false}, SirenCase{"2499000280", false},
+                      SirenCase{"24990002a", false}, SirenCase{" 00000172", false},
                       SirenCase{"２00000172", false}, SirenCase{"", false}));
 
 struct NameCase {
@@ -165,16 +165,16 @@ TEST_P(ParseOrganisationNameTest, ParsesOrRejectsWithTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, ParseOrganisationNameTest,
-    ::testing::Values(NameCase{"organisations/200000172", "200000172"},
+    ::testing::Values(NameCase{"organisations/249900028", "249900028"},
                       NameCase{OrganisationName(kCommune), kCommune},
-                      NameCase{"organisations/200000173", ""}, NameCase{"200000172", ""},
-                      NameCase{"organisation/200000172", ""}, NameCase{"organisations/", ""},
-                      NameCase{"organisations/200000172/x", ""},
-                      NameCase{"Organisations/200000172", ""}, NameCase{"", ""}));
+                      NameCase{"organisations/249900029", ""}, NameCase{"249900028", ""},
+                      NameCase{"organisation/249900028", ""}, NameCase{"organisations/", ""},
+                      NameCase{"organisations/249900028/x", ""},
+                      NameCase{"Organisations/249900028", ""}, NameCase{"", ""}));
 
 TEST(NamesTest, StreamAndName) {
-  EXPECT_EQ(OrganisationStream("200000172"), "org-200000172");
-  EXPECT_EQ(OrganisationName("200000172"), "organisations/200000172");
+  EXPECT_EQ(OrganisationStream("249900028"), "org-249900028");
+  EXPECT_EQ(OrganisationName("249900028"), "organisations/249900028");
   EXPECT_EQ(kStreamPrefix, "org-");
 }
 
@@ -248,11 +248,11 @@ const RegisterCase kRegisterCases[] = {
      absl::StatusCode::kInvalidArgument,
      {"organisation.siren"}},
     {"SirenLuhn",
-     [](v1::Organisation& o) { o.set_siren("200000173"); },
+     [](v1::Organisation& o) { o.set_siren("249900029"); },
      absl::StatusCode::kInvalidArgument,
      {"organisation.siren"}},
     {"SirenShort",
-     [](v1::Organisation& o) { o.set_siren("20000017"); },
+     [](v1::Organisation& o) { o.set_siren("24990002"); },
      absl::StatusCode::kInvalidArgument,
      {"organisation.siren"}},
     {"SirenLetters",
@@ -330,7 +330,7 @@ const RegisterCase kRegisterCases[] = {
      absl::StatusCode::kInvalidArgument,
      {"organisation.epci"}},
     {"EpciBadSiren",
-     [](v1::Organisation& o) { o.set_epci("organisations/200000173"); },
+     [](v1::Organisation& o) { o.set_epci("organisations/249900029"); },
      absl::StatusCode::kInvalidArgument,
      {"organisation.epci"}},
     {"EpciForAnAssociation",
@@ -713,7 +713,7 @@ TEST(TagsTest, WhatEachEventConcerns) {
   registered.set_siren(kCommune);
   registered.set_epci(OrganisationName(kEpci));
   EXPECT_THAT(Tags(commune, registered),
-              ElementsAre(absl::StrCat("org:", kCommune), "org:200000172"));
+              ElementsAre(absl::StrCat("org:", kCommune), "org:249900028"));
 
   EXPECT_THAT(Tags(commune, v1::OrganisationRenamed{}),
               ElementsAre(absl::StrCat("org:", kCommune)));
@@ -724,11 +724,11 @@ TEST(TagsTest, WhatEachEventConcerns) {
   moved.set_epci(OrganisationName(kOtherEpci));
   moved.set_previous_epci(OrganisationName(kEpci));
   EXPECT_THAT(Tags(commune, moved), ElementsAre(absl::StrCat("org:", kCommune),
-                                                absl::StrCat("org:", kOtherEpci), "org:200000172"));
+                                                absl::StrCat("org:", kOtherEpci), "org:249900028"));
 
   v1::OrganisationEpciChanged left;
   left.set_previous_epci(OrganisationName(kEpci));
-  EXPECT_THAT(Tags(commune, left), ElementsAre(absl::StrCat("org:", kCommune), "org:200000172"));
+  EXPECT_THAT(Tags(commune, left), ElementsAre(absl::StrCat("org:", kCommune), "org:249900028"));
 
   v1::Organisation caf = Commune();
   caf.set_siren(kCaf);

@@ -32,7 +32,7 @@ inline std::string Siren(absl::string_view prefix) {
 
 // SIRENs and resource names of fictional organisations.
 inline const std::string kCafSiren = Siren("53484901");          // Caf de Valmont
-inline const std::string kEpciSiren = "200000172";               // CC du Val d'Orbe
+inline const std::string kEpciSiren = "249900028";               // CC du Val d'Orbe
 inline const std::string kOtherEpciSiren = Siren("20000025");    // CC des Coteaux de l'Orbe
 inline const std::string kCommuneSiren = Siren("21000001");      // Saint-Aubin-sur-Orbe
 inline const std::string kSyndicatSiren = Siren("25000001");     // SIVU de l'Orbe

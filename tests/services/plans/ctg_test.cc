@@ -67,7 +67,7 @@ TEST(NamesTest, StreamNameAndParse) {
   EXPECT_EQ(CtgName("val-orbe-2025"), "ctgs/val-orbe-2025");
   EXPECT_EQ(kStreamPrefix, "ctg-");
   for (const char* name : {"val-orbe-2025", "ctg/val-orbe-2025", "ctgs/", "ctgs/val/orbe",
-                           "organisations/200000172", ""}) {
+                           "organisations/249900028", ""}) {
     EXPECT_THAT(ParseCtgName(name, "ctg.predecessor"), StatusIs(kInvalid, ::testing::_)) << name;
   }
 }
@@ -137,7 +137,7 @@ const DraftCase kDraftCases[] = {
      kInvalid,
      {"ctg.porteur"}},
     {"PorteurBadSiren",
-     [](CtgState&, DraftCtg& c) { c.ctg.set_porteur("organisations/200000173"); },
+     [](CtgState&, DraftCtg& c) { c.ctg.set_porteur("organisations/249900029"); },
      kInvalid,
      {"ctg.porteur"}},
     {"StartNotADay",
