@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, metrics_listen, "",
 ABSL_FLAG(bool, dev, false,
           "development mode: plaintext on loopback only, demo tokens, demo data on first start");
 ABSL_FLAG(std::string, backup_dir, "", "backup directory (backup, restore)");
+ABSL_FLAG(std::string, signing_key_file, "",
+          "checkpoint signing key (default {data_dir}/signing_key.pem); backups do not hold it, "
+          "so a restored store is opened with the original's key");
 ABSL_FLAG(int, backup_id, 0, "backup to restore (restore; 0 = the latest)");
 
 namespace {
@@ -55,6 +58,9 @@ absl::StatusOr<ServerConfig> Configure() {
   if (!absl::GetFlag(FLAGS_data_dir).empty()) config.set_data_dir(absl::GetFlag(FLAGS_data_dir));
   if (!absl::GetFlag(FLAGS_backup_dir).empty()) {
     config.set_backup_dir(absl::GetFlag(FLAGS_backup_dir));
+  }
+  if (!absl::GetFlag(FLAGS_signing_key_file).empty()) {
+    config.set_signing_key_file(absl::GetFlag(FLAGS_signing_key_file));
   }
   const std::string metrics = absl::GetFlag(FLAGS_metrics_listen);
   if (metrics == "off") {
@@ -154,9 +160,13 @@ int Restore() {
   auto restored = ctg::eventstore::EventStore::Restore(config->backup_dir(), id, config->data_dir(),
                                                        /*verifier=*/nullptr);
   if (!restored.ok()) return Fail(restored.status());
-  std::printf("restored backup %u into %s: %llu events, root checked against its checkpoint\n", id,
-              config->data_dir().c_str(),
-              static_cast<unsigned long long>(restored->checkpoint.checkpoint.size));
+  std::printf(
+      "restored backup %u into %s: %llu events, root checked against its checkpoint\n"
+      "Serve it with the key that signed its checkpoints (backups do not hold it): copy the\n"
+      "original signing_key.pem into %s, or set signing_key_file / --signing_key_file.\n",
+      id, config->data_dir().c_str(),
+      static_cast<unsigned long long>(restored->checkpoint.checkpoint.size),
+      config->data_dir().c_str());
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -35,6 +36,20 @@ std::shared_ptr<platform::JwtSigner> TestSigner() {
 }
 
 }  // namespace
+
+CommandResult RunCtgd(const std::vector<std::string>& args) {
+  std::string command = CTGD_PATH;
+  for (const std::string& arg : args) absl::StrAppend(&command, " '", arg, "'");
+  absl::StrAppend(&command, " 2>/dev/null");
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[512];
+  while (fgets(buffer, sizeof(buffer), pipe) != nullptr) result.output += buffer;
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
 
 platform::Principal Person(std::string subject, std::string organisation, platform::Role role) {
   return platform::Principal{std::move(subject), std::move(organisation), {role}};

@@ -63,6 +63,13 @@ class CtgdProcess {
   std::shared_ptr<platform::JwtSigner> signer_;
 };
 
+// Runs `ctgd <args>` (an operator subcommand) to completion: its exit code and stdout.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult RunCtgd(const std::vector<std::string>& args);
+
 // Fixtures: fictional organisations (valid SIRENs) and principals, one per role.
 inline constexpr char kCaf[] = "779000017";
 inline constexpr char kEpci[] = "249900028";      // porteur of the test CTG

@@ -311,6 +311,51 @@ TEST_F(CtgdTest, SigtermDrainsAndExitsZeroAndTheStoreSurvivesARestart) {
   EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString());
 }
 
+TEST(OperatorCommandsTest, BackupVerifyAndRestoreRoundTrip) {
+  TempDir dir;
+  CtgdOptions options;
+  options.dir = dir.path();
+  auto server = CtgdProcess::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const auto admin = Person("admin-1", kCaf, platform::Role::kCafAdmin);
+  auto partners = v1::PartnersService::NewStub((*server)->Channel());
+  v1::CreateOrganisationRequest request;
+  request.mutable_organisation()->set_siren(kCaf);
+  request.mutable_organisation()->set_type(v1::ORGANISATION_TYPE_CAF);
+  request.mutable_organisation()->set_display_name("Caf de Valmont");
+  v1::Organisation created;
+  ASSERT_TRUE(partners->CreateOrganisation((*server)->Context(admin).get(), request, &created).ok());
+  ASSERT_EQ((*server)->Stop(SIGTERM), 0);
+
+  const std::string config = "--config=" + (*server)->config_path();
+  const std::string backups = "--backup_dir=" + dir.Sub("backups");
+  CommandResult verify = RunCtgd({"verify", config});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_THAT(verify.output, HasSubstr("verify: ok, 1 events"));
+
+  CommandResult backup = RunCtgd({"backup", config, backups});
+  EXPECT_EQ(backup.exit_code, 0) << backup.output;
+  EXPECT_THAT(backup.output, HasSubstr("verified"));
+
+  const std::string restored = "--data_dir=" + dir.Sub("restored");
+  CommandResult restore = RunCtgd({"restore", config, backups, restored});
+  EXPECT_EQ(restore.exit_code, 0) << restore.output;
+  EXPECT_THAT(restore.output, HasSubstr("1 events"));
+  // Backups do not hold the signing key: the restored store opens with the original's.
+  EXPECT_NE(RunCtgd({"verify", config, restored}).exit_code, 0);
+  const std::string key = "--signing_key_file=" + (*server)->data_dir() + "/signing_key.pem";
+  CommandResult verify_restored = RunCtgd({"verify", config, restored, key});
+  EXPECT_EQ(verify_restored.exit_code, 0) << verify_restored.output;
+  EXPECT_THAT(verify_restored.output, HasSubstr("verify: ok, 1 events"));
+  // Same root as the original.
+  EXPECT_EQ(verify_restored.output.substr(verify_restored.output.find("root")),
+            verify.output.substr(verify.output.find("root")));
+
+  // A restore never overwrites a store, and a usage error is exit code 2.
+  EXPECT_NE(RunCtgd({"restore", config, backups, restored}).exit_code, 0);
+  EXPECT_EQ(RunCtgd({"frobnicate", config}).exit_code, 2);
+}
+
 TEST(MutualTlsTest, ARequiredClientCertificateIsEnforced) {
   TempDir dir;
   CtgdOptions options;
