@@ -229,11 +229,13 @@ class Stubs:
     def __init__(self, out_dir):
         protos = [f"ctg/v1/{name}.proto" for name in CTG_PROTOS] + GOOGLE_PROTOS
         health_dir = os.path.join(OPTIONS.grpc_proto_dir, "grpc", "health", "v1")
+        reflection_dir = os.path.join(OPTIONS.grpc_proto_dir, "grpc", "reflection", "v1alpha")
         proto_dir = os.path.abspath(OPTIONS.proto_dir)
         command = [OPTIONS.protoc, f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
                    f"--plugin=protoc-gen-grpc_python={OPTIONS.grpc_python_plugin}",
                    f"-I{proto_dir}", f"-I{os.path.join(proto_dir, 'third_party', 'googleapis')}",
-                   f"-I{health_dir}"] + protos + ["health.proto"]
+                   f"-I{health_dir}", f"-I{reflection_dir}"] + protos + [
+                       "health.proto", "reflection.proto"]
         # The names above are virtual paths: run where they cannot match a real file.
         os.makedirs(out_dir)
         subprocess.run(command, check=True, cwd=out_dir, timeout=60)
@@ -260,6 +262,8 @@ class Stubs:
         self.date = m("google.type.date_pb2")
         self.health = m("health_pb2")
         self.health_grpc = m("health_pb2_grpc")
+        self.reflection = m("reflection_pb2")
+        self.reflection_grpc = m("reflection_pb2_grpc")
         self.field_behavior = m("google.api.field_behavior_pb2")
         # Both halves of the namespace must work: ours and the installed google.protobuf.
         self.protobuf_dir = os.path.dirname(m("google.protobuf").__file__)
@@ -790,6 +794,17 @@ class ScenarioTest(unittest.TestCase):
         response = self.health.Check(self.pb.health.HealthCheckRequest(service=""),
                                      timeout=RPC_TIMEOUT)
         self.assertEqual(response.status, self.pb.health.HealthCheckResponse.SERVING)
+
+    def test_13_reflection_lists_the_services(self):
+        # grpc.reflection.v1alpha, what gRPC 1.51 C++ serves; needs no token.
+        stub = self.pb.reflection_grpc.ServerReflectionStub(self.channel)
+        request = self.pb.reflection.ServerReflectionRequest(list_services="")
+        names = {service.name
+                 for response in stub.ServerReflectionInfo(iter([request]), timeout=RPC_TIMEOUT)
+                 for service in response.list_services_response.service}
+        expected = {"ctg.v1.PartnersService", "ctg.v1.PlansService", "ctg.v1.AuditService",
+                    "ctg.v1.AdminService", "grpc.health.v1.Health"}
+        self.assertTrue(expected <= names, names)
 
     def test_99_sigterm_exits_zero(self):
         self.channel.close()
