@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -309,6 +310,74 @@ TEST_F(CtgdTest, SigtermDrainsAndExitsZeroAndTheStoreSurvivesARestart) {
   v1::Ctg after;
   ASSERT_TRUE(plans_->GetCtg(AdminContext().get(), get, &after).ok());
   EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString());
+}
+
+TEST(CrashTest, SigkillUnderLoadLosesNoAcknowledgedCommand) {
+  TempDir dir;
+  CtgdOptions options;
+  options.dir = dir.path();
+  auto server = CtgdProcess::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const auto admin = Person("admin-1", kCaf, platform::Role::kCafAdmin);
+  auto partners = v1::PartnersService::NewStub((*server)->Channel());
+  // Each acknowledged CreateOrganisation must survive a SIGKILL at any moment.
+  constexpr int kWriters = 4;
+  std::atomic<bool> stop{false};
+  std::vector<std::vector<std::string>> acknowledged(kWriters);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; !stop.load(); ++i) {
+        // SIRENs 2w0iiiiiC: distinct per writer and call, with a valid Luhn check digit.
+        std::string base = absl::StrCat(2, w, 0, absl::Dec(i, absl::kZeroPad5));
+        int sum = 0;
+        for (int k = 0; k < 8; ++k) {
+          int d = base[7 - k] - '0';
+          if (k % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+          sum += d;
+        }
+        const std::string siren = base + static_cast<char>('0' + (10 - sum % 10) % 10);
+        v1::CreateOrganisationRequest request;
+        request.mutable_organisation()->set_siren(siren);
+        request.mutable_organisation()->set_type(v1::ORGANISATION_TYPE_COMMUNE);
+        request.mutable_organisation()->set_display_name("Commune " + siren);
+        v1::Organisation created;
+        auto context = (*server)->Context(admin);
+        if (partners->CreateOrganisation(context.get(), request, &created).ok()) {
+          acknowledged[w].push_back(siren);
+        } else if (stop.load()) {
+          return;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  (*server)->Stop(SIGKILL);
+  stop = true;
+  for (std::thread& writer : writers) writer.join();
+  size_t total = 0;
+  for (const auto& sirens : acknowledged) total += sirens.size();
+  ASSERT_GT(total, 0u);
+
+  auto restarted = CtgdProcess::Start(options);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  auto after = v1::PartnersService::NewStub((*restarted)->Channel());
+  for (const auto& sirens : acknowledged) {
+    for (const std::string& siren : sirens) {
+      v1::GetOrganisationRequest get;
+      get.set_name("organisations/" + siren);
+      v1::Organisation organisation;
+      grpc::Status status = after->GetOrganisation((*restarted)->Context(admin).get(), get,
+                                                   &organisation);
+      EXPECT_TRUE(status.ok()) << siren << " was acknowledged, then lost: "
+                               << status.error_message();
+    }
+  }
+  EXPECT_EQ(RunCtgd({"verify", "--config=" + (*restarted)->config_path()}).exit_code, 1)
+      << "verify must refuse to open a store that is being served";
+  EXPECT_EQ((*restarted)->Stop(SIGTERM), 0);
+  CommandResult verify = RunCtgd({"verify", "--config=" + (*restarted)->config_path()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 
 TEST(OperatorCommandsTest, BackupVerifyAndRestoreRoundTrip) {
