@@ -8,6 +8,7 @@ namespace ctg::api {
 
 absl::Status Registry::Load() {
   RETURN_IF_ERROR(organisations_.CatchUp());
+  RETURN_IF_ERROR(persons_.CatchUp());
   return ctgs_.CatchUp();
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "eventstore/event_store.h"
 #include "services/partners/organisation.h"
+#include "services/persons/person.h"
 #include "services/plans/ctg.h"
 #include "services/platform/policy.h"
 #include "services/platform/repository.h"
@@ -55,11 +56,30 @@ struct CtgAggregate {
   }
 };
 
+// Person streams `person-{id}` (services/persons): sealed identities only.
+struct PersonAggregate {
+  using State = persons::PersonState;
+  using Event = persons::PersonEvent;
+  static constexpr absl::string_view kStreamPrefix = persons::kStreamPrefix;
+  static void Evolve(State& state, const Event& event, absl::Time time) {
+    persons::Evolve(state, event, time);
+  }
+  static absl::StatusOr<Event> Parse(absl::string_view type, absl::string_view payload) {
+    return persons::ParsePersonEvent(type, payload);
+  }
+  static const google::protobuf::Message& AsMessage(const Event& event) {
+    return persons::AsMessage(event);
+  }
+  static std::vector<std::string> Tags(const State& after, const Event& event) {
+    return persons::Tags(after, event);
+  }
+};
+
 // The store and the read models of the registry, shared by the services of one ctgd.
 class Registry {
  public:
   explicit Registry(eventstore::EventStore& store)
-      : store_(store), organisations_(store), ctgs_(store) {}
+      : store_(store), organisations_(store), ctgs_(store), persons_(store) {}
 
   // Folds the stored log into the read models; call once before serving.
   absl::Status Load();
@@ -67,6 +87,7 @@ class Registry {
   eventstore::EventStore& store() { return store_; }
   platform::Repository<OrganisationAggregate>& organisations() { return organisations_; }
   platform::Repository<CtgAggregate>& ctgs() { return ctgs_; }
+  platform::Repository<PersonAggregate>& persons() { return persons_; }
 
   // Cross-aggregate facts for the deciders.
   partners::Lookups PartnersLookups() const;
@@ -83,6 +104,7 @@ class Registry {
   eventstore::EventStore& store_;
   platform::Repository<OrganisationAggregate> organisations_;
   platform::Repository<CtgAggregate> ctgs_;
+  platform::Repository<PersonAggregate> persons_;
 };
 
 }  // namespace ctg::api

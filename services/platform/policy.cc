@@ -68,6 +68,14 @@ bool RoleGrants(const Principal& principal, Role role, Permission permission,
       return caf_admin || cdt || role == Role::kCafCommission;
     case Permission::kAdminister:
       return caf_admin;
+    case Permission::kCreatePerson:
+    case Permission::kReadPerson:
+      if (caf_admin) return true;
+      if (permission == Permission::kReadPerson && cdt) return true;
+      return changes_ctgs && scope.organisation == principal.organisation;
+    case Permission::kErasePerson:
+      return caf_admin ||
+             (role == Role::kCollectiviteAdmin && scope.organisation == principal.organisation);
   }
   return false;
 }
@@ -98,6 +106,15 @@ bool CanReadCtg(const Principal& principal, const CtgScope& scope) {
   return false;
 }
 
+namespace {
+
+// Permissions whose refusal must not reveal that the resource exists.
+bool HidesExistence(Permission permission) {
+  return permission == Permission::kReadPerson || permission == Permission::kErasePerson;
+}
+
+}  // namespace
+
 absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission,
                                const Scope& scope) {
   if (NeedsCtg(permission)) {
@@ -108,6 +125,7 @@ absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission
   for (Role role : principal.roles) {
     if (RoleGrants(principal, role, permission, scope)) return role;
   }
+  if (HidesExistence(permission)) return absl::NotFoundError("not found");
   std::string roles;
   for (Role role : principal.roles) absl::StrAppend(&roles, roles.empty() ? "" : ", ", RoleName(role));
   return absl::PermissionDeniedError(

@@ -12,6 +12,9 @@
 //   elu                 reads the CTGs its organisation signed as a collectivité
 //   partner             reads the CTGs its organisation signed (as any signatory)
 // Everyone authenticated reads the organisation registry and the checkpoints (public data).
+// Persons (personal data): a collectivité (collectivite_admin, charge_cooperation) registers
+// and reads those it registered, and its collectivite_admin erases them; caf_admin and
+// caf_cdt read them (the Caf's opinions), caf_admin erases; nobody else learns they exist.
 // A collectivité acting "for a signatory" (deliberation, signature) may do so only for itself.
 //
 // A refused read, and a change of a CTG the principal may not read, is NOT_FOUND with the same
@@ -43,6 +46,9 @@ enum class Permission {
   kReadCheckpoint,      // GetCheckpoint, GetConsistencyProof
   kSubscribe,           // SubscribeEvents (items still checked one by one)
   kAdminister,          // AdminService
+  kCreatePerson,        // CreatePerson (scope: the registering organisation)
+  kReadPerson,          // GetPerson (scope: the person's organisation); refusals are NOT_FOUND
+  kErasePerson,         // ErasePerson (scope: the person's organisation); refusals are NOT_FOUND
 };
 
 // Who takes part in a CTG, as the policy needs it. Organisations are SIRENs.

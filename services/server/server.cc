@@ -16,9 +16,11 @@
 #include "services/api/admin_service.h"
 #include "services/api/audit_service.h"
 #include "services/api/partners_service.h"
+#include "services/api/persons_service.h"
 #include "services/api/plans_service.h"
 #include "services/api/registry.h"
 #include "services/platform/jwt.h"
+#include "services/platform/vault.h"
 #include "services/server/auth.h"
 #include "services/server/config.h"
 #include "services/server/demo.h"
@@ -86,12 +88,14 @@ struct Ctgd::Impl {
   ServerConfig config;
   bool dev = false;
   std::unique_ptr<eventstore::EventStore> store;
+  std::unique_ptr<platform::KeyVault> vault;  // personal data keys, apart from the log
   std::unique_ptr<api::Registry> registry;
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<platform::JwtSigner> dev_signer;  // --dev only
   std::unique_ptr<BearerAuthenticator> authenticator;
   std::unique_ptr<api::PartnersServiceImpl> partners;
   std::unique_ptr<api::PlansServiceImpl> plans;
+  std::unique_ptr<api::PersonsServiceImpl> persons;
   std::unique_ptr<api::AuditServiceImpl> audit;
   std::unique_ptr<api::AdminServiceImpl> admin;
   std::unique_ptr<grpc::Server> server;
@@ -155,6 +159,9 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   store_options.origin = config.log_origin();
   store_options.signing_key_path = config.signing_key_file();
   ASSIGN_OR_RETURN(impl->store, eventstore::EventStore::Open(config.data_dir(), store_options));
+  platform::VaultOptions vault_options;
+  vault_options.kek_path = config.vault_kek_file();
+  ASSIGN_OR_RETURN(impl->vault, platform::KeyVault::Open(config.vault_dir(), vault_options));
   impl->registry = std::make_unique<api::Registry>(*impl->store);
   RETURN_IF_ERROR(impl->registry->Load());
   ASSIGN_OR_RETURN(impl->metrics, Metrics::Start(config.metrics_listen()));
@@ -162,6 +169,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
 
   impl->partners = std::make_unique<api::PartnersServiceImpl>(*impl->registry);
   impl->plans = std::make_unique<api::PlansServiceImpl>(*impl->registry);
+  impl->persons = std::make_unique<api::PersonsServiceImpl>(*impl->registry, *impl->vault);
   impl->audit = std::make_unique<api::AuditServiceImpl>(*impl->registry);
   impl->admin = std::make_unique<api::AdminServiceImpl>(*impl->registry, config.backup_dir());
 
@@ -171,6 +179,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   builder.AddListeningPort(config.listen(), credentials, &impl->port);
   builder.RegisterService(impl->partners.get());
   builder.RegisterService(impl->plans.get());
+  builder.RegisterService(impl->persons.get());
   builder.RegisterService(impl->audit.get());
   builder.RegisterService(impl->admin.get());
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
@@ -189,7 +198,8 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   }
   impl->server->GetHealthCheckService()->SetServingStatus(true);
   for (const char* service : {"ctg.v1.PartnersService", "ctg.v1.PlansService",
-                              "ctg.v1.AuditService", "ctg.v1.AdminService"}) {
+                              "ctg.v1.PersonsService", "ctg.v1.AuditService",
+                              "ctg.v1.AdminService"}) {
     impl->server->GetHealthCheckService()->SetServingStatus(service, true);
   }
   Log("info", "serving",

@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -377,6 +379,97 @@ TEST(CrashTest, SigkillUnderLoadLosesNoAcknowledgedCommand) {
       << "verify must refuse to open a store that is being served";
   EXPECT_EQ((*restarted)->Stop(SIGTERM), 0);
   CommandResult verify = RunCtgd({"verify", "--config=" + (*restarted)->config_path()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
+// Whether any file under `dir` contains `needle`.
+std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (content.find(needle) != std::string::npos) found.push_back(entry.path().string());
+  }
+  return found;
+}
+
+TEST(PersonalDataTest, SealedReadOnlyForAPurposeAndGoneEverywhereOnceErased) {
+  TempDir dir;
+  CtgdOptions options;
+  options.dir = dir.path();
+  auto server = CtgdProcess::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = (*server)->Channel();
+  auto partners = v1::PartnersService::NewStub(channel);
+  auto persons = v1::PersonsService::NewStub(channel);
+  auto audit = v1::AuditService::NewStub(channel);
+  const auto admin = Person("admin-1", kCaf, platform::Role::kCafAdmin);
+  const auto employer = Person("dgs-1", kEpci, platform::Role::kCollectiviteAdmin);
+  const auto other = Person("dgs-2", kOtherEpci, platform::Role::kCollectiviteAdmin);
+  const auto cdt = Person("cdt-1", kCaf, platform::Role::kCafCdt);
+  for (const char* siren : {kEpci, kOtherEpci}) {
+    v1::CreateOrganisationRequest request;
+    request.mutable_organisation()->set_siren(siren);
+    request.mutable_organisation()->set_type(v1::ORGANISATION_TYPE_EPCI);
+    request.mutable_organisation()->set_display_name(std::string("EPCI ") + siren);
+    v1::Organisation created;
+    ASSERT_TRUE(partners->CreateOrganisation((*server)->Context(admin).get(), request, &created).ok());
+  }
+  // A recognisable, fictional name, unique to this run.
+  const std::string family = absl::StrCat("Testuser", absl::ToUnixNanos(absl::Now()) % 1000000007);
+  v1::CreatePersonRequest create;
+  create.mutable_person()->set_organisation(std::string("organisations/") + kEpci);
+  create.mutable_person()->mutable_identity()->set_given_name("Zéphyrine");
+  create.mutable_person()->mutable_identity()->set_family_name(family);
+  create.mutable_person()->mutable_identity()->set_email(family + "@example.org");
+  v1::Person person;
+  grpc::Status status = persons->CreatePerson((*server)->Context(employer).get(), create, &person);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(person.has_identity());
+
+  v1::GetPersonRequest get;
+  get.set_name(person.name());
+  v1::Person read;
+  ASSERT_TRUE(persons->GetPerson((*server)->Context(employer).get(), get, &read).ok());
+  EXPECT_FALSE(read.has_identity()) << "no purpose, no identity";
+  get.set_purpose("avis Caf sur la candidature");
+  ASSERT_TRUE(persons->GetPerson((*server)->Context(cdt).get(), get, &read).ok());
+  EXPECT_EQ(read.identity().family_name(), family);
+  // Another collectivité does not learn the person exists.
+  status = persons->GetPerson((*server)->Context(other).get(), get, &read);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), person.name() + " not found");
+  v1::ErasePersonRequest erase;
+  erase.set_name(person.name());
+  erase.set_basis(v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST);
+  EXPECT_EQ(persons->ErasePerson((*server)->Context(other).get(), erase, &read).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // The log holds the registration and the recorded read, never the name.
+  v1::ListEventsRequest history;
+  history.set_stream("person-" + person.name().substr(std::string("persons/").size()));
+  v1::ListEventsResponse events;
+  ASSERT_TRUE(audit->ListEvents((*server)->Context(admin).get(), history, &events).ok());
+  ASSERT_EQ(events.events_size(), 2);
+  EXPECT_EQ(events.events(1).type(), "ctg.v1.PersonDataAccessed");
+  EXPECT_EQ(events.events(1).metadata().actor().subject(), "cdt-1");
+  for (const v1::AuditEvent& event : events.events()) {
+    EXPECT_EQ(event.payload_json().find(family), std::string::npos);
+  }
+
+  // Erasure: the key goes, reads say erased.
+  ASSERT_TRUE(persons->ErasePerson((*server)->Context(employer).get(), erase, &read).ok());
+  EXPECT_TRUE(read.erased());
+  ASSERT_TRUE(persons->GetPerson((*server)->Context(cdt).get(), get, &read).ok());
+  EXPECT_TRUE(read.erased());
+  EXPECT_FALSE(read.has_identity());
+  ASSERT_EQ((*server)->Stop(SIGTERM), 0);
+
+  // Nowhere in any file of the data, vault or logs: the name, nor its e-mail address.
+  EXPECT_THAT(FilesContaining(dir.path(), family), ::testing::IsEmpty());
+  // And every proof still verifies.
+  CommandResult verify = RunCtgd({"verify", "--config=" + (*server)->config_path()});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 

@@ -10,6 +10,7 @@
 #include "ctg/v1/admin.grpc.pb.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/partners.grpc.pb.h"
+#include "ctg/v1/persons.grpc.pb.h"
 #include "ctg/v1/plans.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/services/server/ctgd_harness.h"

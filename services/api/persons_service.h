@@ -1,0 +1,48 @@
+// ctg.v1.PersonsService: personal data sealed with the key vault before it reaches the log,
+// read only for a stated purpose (each read recorded), erased by destroying the key.
+#ifndef CTG_SERVICES_API_PERSONS_SERVICE_H_
+#define CTG_SERVICES_API_PERSONS_SERVICE_H_
+
+#include <functional>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "ctg/v1/persons.grpc.pb.h"
+#include "services/api/registry.h"
+
+namespace ctg::platform {
+class KeyVault;
+}
+
+namespace ctg::api {
+
+class PersonsServiceImpl final : public v1::PersonsService::CallbackService {
+ public:
+  // `vault` must outlive the service.
+  PersonsServiceImpl(Registry& registry, platform::KeyVault& vault,
+                     std::function<absl::Time()> clock = absl::Now);
+  // Waits for erasures in flight (they run on threads of their own: an erasure compacts the
+  // vault).
+  ~PersonsServiceImpl() override;
+
+  grpc::ServerUnaryReactor* CreatePerson(grpc::CallbackServerContext* call,
+                                         const v1::CreatePersonRequest* request,
+                                         v1::Person* response) override;
+  grpc::ServerUnaryReactor* GetPerson(grpc::CallbackServerContext* call,
+                                      const v1::GetPersonRequest* request,
+                                      v1::Person* response) override;
+  grpc::ServerUnaryReactor* ErasePerson(grpc::CallbackServerContext* call,
+                                        const v1::ErasePersonRequest* request,
+                                        v1::Person* response) override;
+
+ private:
+  Registry& registry_;
+  platform::KeyVault& vault_;
+  std::function<absl::Time()> clock_;
+  absl::Mutex mu_;
+  int erasures_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace ctg::api
+
+#endif  // CTG_SERVICES_API_PERSONS_SERVICE_H_

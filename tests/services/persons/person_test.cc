@@ -1,0 +1,137 @@
+// The persons decider: registration, recorded reads and erasure, as tables of cases.
+#include "services/persons/person.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/platform/errors.h"
+#include "tests/testing/status_matchers.h"
+
+namespace ctg::persons {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::StatusIs;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'750'000'000);
+
+PersonState Registered() {
+  PersonState state;
+  auto events = Decide(state, RegisterPerson{"3f1c9a2e-person", "organisations/249900028",
+                                             "sealed-bytes"});
+  EXPECT_OK(events.status());
+  for (const PersonEvent& event : *events) Evolve(state, event, kT0);
+  return state;
+}
+
+std::vector<std::string> BadFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  if (auto bad = platform::BadRequestOf(status)) {
+    for (const auto& violation : bad->field_violations()) fields.push_back(violation.field());
+  }
+  return fields;
+}
+
+TEST(PersonTest, RegistrationKeepsOnlySealedBytesAndNoPersonalDataInTags) {
+  PersonState state = Registered();
+  EXPECT_TRUE(state.exists);
+  EXPECT_FALSE(state.erased);
+  EXPECT_EQ(state.sealed_identity, "sealed-bytes");
+  EXPECT_EQ(state.create_time, kT0);
+  EXPECT_THAT(Tags(state, v1::PersonRegistered()),
+              ElementsAre("person:3f1c9a2e-person", "org:249900028"));
+  EXPECT_EQ(ToResource(state).name(), "persons/3f1c9a2e-person");
+  EXPECT_FALSE(ToResource(state).has_identity());
+}
+
+TEST(PersonTest, RegistrationChecksEveryField) {
+  struct Case {
+    RegisterPerson command;
+    std::vector<std::string> fields;
+  };
+  const Case cases[] = {
+      {{"short", "organisations/249900028", "x"}, {"person_id"}},
+      {{"UPPER-CASE-ID", "organisations/249900028", "x"}, {"person_id"}},
+      {{"3f1c9a2e-person", "249900028", "x"}, {"person.organisation"}},
+      {{"3f1c9a2e-person", "organisations/249900029", "x"}, {"person.organisation"}},
+      {{"3f1c9a2e-person", "organisations/249900028", ""}, {"person.identity"}},
+      {{"bad", "", ""}, {"person_id", "person.organisation", "person.identity"}},
+  };
+  for (const Case& c : cases) {
+    absl::Status status = Decide(PersonState(), c.command).status();
+    EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+    EXPECT_EQ(BadFields(status), c.fields) << status;
+  }
+  EXPECT_THAT(Decide(Registered(), RegisterPerson{"3f1c9a2e-person", "organisations/249900028",
+                                                   "x"}),
+              StatusIs(absl::StatusCode::kAlreadyExists, ::testing::_));
+}
+
+TEST(PersonTest, IdentityChecksNeverEchoTheValues) {
+  v1::PersonIdentity identity;
+  identity.set_given_name("");
+  identity.set_family_name(std::string(101, 'x'));
+  identity.set_email("zephyrine.example");
+  absl::Status status = ValidateIdentity(identity, "person.identity");
+  EXPECT_THAT(BadFields(status), ElementsAre("person.identity.given_name",
+                                             "person.identity.family_name",
+                                             "person.identity.email"));
+  EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("zephyrine")));
+  identity.set_given_name("Zéphyrine");
+  identity.set_family_name("Testuser");
+  identity.set_email("z.testuser@example.org");
+  EXPECT_OK(ValidateIdentity(identity, "person.identity"));
+}
+
+TEST(PersonTest, ReadsAreRecordedWithAPurposeAndRefusedOnceErased) {
+  PersonState state = Registered();
+  EXPECT_EQ(BadFields(Decide(state, RecordAccess{""}).status()), std::vector<std::string>{"purpose"});
+  ASSERT_OK_AND_ASSIGN(auto events, Decide(state, RecordAccess{"  avis Caf sur la candidature "}));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<v1::PersonDataAccessed>(events[0]).purpose(), "avis Caf sur la candidature");
+  Evolve(state, events[0], kT0);
+  EXPECT_EQ(state.reads, 1);
+
+  ASSERT_OK_AND_ASSIGN(events, Decide(state, ErasePerson{v1::ERASURE_BASIS_RETENTION_EXPIRED, "R-2026-01"}));
+  for (const PersonEvent& event : events) Evolve(state, event, kT0 + absl::Hours(1));
+  EXPECT_TRUE(state.erased);
+  EXPECT_EQ(state.erase_time, kT0 + absl::Hours(1));
+  absl::Status refused = Decide(state, RecordAccess{"contrôle"}).status();
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  EXPECT_EQ(platform::ErrorInfoOf(refused)->reason(), "PERSONAL_DATA_ERASED");
+}
+
+TEST(PersonTest, ErasureNeedsALegalBasisAndIsIdempotent) {
+  PersonState state = Registered();
+  EXPECT_EQ(BadFields(Decide(state, ErasePerson{}).status()), std::vector<std::string>{"basis"});
+  EXPECT_EQ(BadFields(Decide(state, ErasePerson{v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST,
+                                                std::string(201, 'r')})
+                          .status()),
+            std::vector<std::string>{"reference"});
+  EXPECT_THAT(Decide(PersonState(), ErasePerson{v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST, ""}),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+  ASSERT_OK_AND_ASSIGN(auto events,
+                       Decide(state, ErasePerson{v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST, ""}));
+  ASSERT_EQ(events.size(), 1u);
+  Evolve(state, events[0], kT0);
+  ASSERT_OK_AND_ASSIGN(events, Decide(state, ErasePerson{v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST, ""}));
+  EXPECT_TRUE(events.empty());
+  EXPECT_TRUE(ToResource(state).erased());
+}
+
+TEST(PersonTest, EventsRoundTripThroughTheirTypeNames) {
+  v1::PersonErased erased;
+  erased.set_basis(v1::ERASURE_BASIS_NO_LONGER_NEEDED);
+  const PersonEvent event = erased;
+  ASSERT_OK_AND_ASSIGN(PersonEvent parsed,
+                       ParsePersonEvent(AsMessage(event).GetDescriptor()->full_name(),
+                                        AsMessage(event).SerializeAsString()));
+  EXPECT_EQ(std::get<v1::PersonErased>(parsed).basis(), v1::ERASURE_BASIS_NO_LONGER_NEEDED);
+  EXPECT_THAT(ParsePersonEvent("ctg.v1.CtgDrafted", ""),
+              StatusIs(absl::StatusCode::kInternal, ::testing::_));
+  EXPECT_EQ(ParsePersonName("persons/3f1c9a2e-person", "name").value(), "3f1c9a2e-person");
+  EXPECT_FALSE(ParsePersonName("persons/Zéphyrine", "name").ok());
+}
+
+}  // namespace
+}  // namespace ctg::persons
