@@ -175,6 +175,29 @@ grpc::StatusCode AuthorizationMatrixTest::Call(const std::string& rpc, Role role
       return grpc::StatusCode::OK;
     }
     status = reader->Finish();
+  } else if (rpc == "CreatePerson") {
+    v1::CreatePersonRequest r;
+    r.mutable_person()->set_organisation(
+        absl::StrCat("organisations/", own && !who.organisation.empty() &&
+                                               role != Role::kCafAdmin && role != Role::kCafCdt &&
+                                               role != Role::kCafCommission
+                                           ? who.organisation
+                                           : (own ? kEpci : kOtherEpci)));
+    r.mutable_person()->mutable_identity()->set_given_name("Agathe");
+    r.mutable_person()->mutable_identity()->set_family_name("Fictive");
+    v1::Person out;
+    status = persons_->CreatePerson(context.get(), r, &out);
+  } else if (rpc == "GetPerson") {  // with a purpose: the read is recorded once allowed
+    v1::GetPersonRequest r;
+    r.set_name(own ? own_person_ : other_person_);
+    r.set_purpose("contrôle des droits");
+    v1::Person out;
+    status = persons_->GetPerson(context.get(), r, &out);
+  } else if (rpc == "ErasePerson") {  // no basis: INVALID_ARGUMENT once allowed, erases nothing
+    v1::ErasePersonRequest r;
+    r.set_name(own ? own_person_ : other_person_);
+    v1::Person out;
+    status = persons_->ErasePerson(context.get(), r, &out);
   } else if (rpc == "ListBackups") {
     v1::ListBackupsResponse out;
     status = admin_->ListBackups(context.get(), {}, &out);
@@ -217,6 +240,9 @@ const Row kMatrix[] = {
     {"GetCheckpoint",      {{A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}}},
     {"GetConsistencyProof",{{A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}}},
     {"SubscribeEvents",    {{A, A}, {A, A}, {A, A}, {D, D}, {D, D}, {D, D}, {D, D}}},
+    {"CreatePerson",       {{A, A}, {D, D}, {D, D}, {A, D}, {A, D}, {D, D}, {D, D}}},
+    {"GetPerson",          {{A, A}, {A, A}, {H, H}, {A, H}, {A, H}, {H, H}, {H, H}}},
+    {"ErasePerson",        {{A, A}, {H, H}, {H, H}, {A, H}, {H, H}, {H, H}, {H, H}}},
     {"ListBackups",        {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"VerifyLog",          {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
 };

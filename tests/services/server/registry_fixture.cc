@@ -10,6 +10,9 @@ std::unique_ptr<v1::PartnersService::Stub> RegistryTest::partners_;
 std::unique_ptr<v1::PlansService::Stub> RegistryTest::plans_;
 std::unique_ptr<v1::AuditService::Stub> RegistryTest::audit_;
 std::unique_ptr<v1::AdminService::Stub> RegistryTest::admin_;
+std::unique_ptr<v1::PersonsService::Stub> RegistryTest::persons_;
+std::string RegistryTest::own_person_;
+std::string RegistryTest::other_person_;
 
 google::type::Date RegistryTest::Date(int year, int month, int day) {
   google::type::Date date;
@@ -45,6 +48,7 @@ void RegistryTest::SetUpTestSuite() {
   plans_ = v1::PlansService::NewStub(channel);
   audit_ = v1::AuditService::NewStub(channel);
   admin_ = v1::AdminService::NewStub(channel);
+  persons_ = v1::PersonsService::NewStub(channel);
 
   const std::pair<const char*, v1::OrganisationType> orgs[] = {
       {kCaf, v1::ORGANISATION_TYPE_CAF},
@@ -81,6 +85,17 @@ void RegistryTest::SetUpTestSuite() {
     grpc::Status status = plans_->AddSignatory(AdminContext().get(), request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
+  for (auto [siren, name] : {std::pair<const char*, std::string*>{kEpci, &own_person_},
+                             {kOtherEpci, &other_person_}}) {
+    v1::CreatePersonRequest request;
+    request.mutable_person()->set_organisation(std::string("organisations/") + siren);
+    request.mutable_person()->mutable_identity()->set_given_name("Agathe");
+    request.mutable_person()->mutable_identity()->set_family_name("Fictive");
+    v1::Person person;
+    grpc::Status status = persons_->CreatePerson(AdminContext().get(), request, &person);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    *name = person.name();
+  }
   v1::AssignCdtRequest assign;
   assign.set_name("ctgs/test-ctg");
   assign.set_cdt("cdt-1");
@@ -94,6 +109,7 @@ void RegistryTest::TearDownTestSuite() {
   plans_.reset();
   audit_.reset();
   admin_.reset();
+  persons_.reset();
   if (server_ != nullptr) server_->Stop(SIGTERM);
   delete server_;
   server_ = nullptr;

@@ -1,6 +1,7 @@
 // A ctgd with TLS and real tokens, and a small registry made through the API: the Caf, two
 // EPCI, a commune and a partner; CTG "test-ctg" (porteur kEpci, member kCommune, partner
-// kPartnerOrg, followed by CDT "cdt-1") and CTG "other-ctg" (porteur kOtherEpci, no CDT).
+// kPartnerOrg, followed by CDT "cdt-1") and CTG "other-ctg" (porteur kOtherEpci, no CDT);
+// a person registered by kEpci and one by kOtherEpci.
 #ifndef CTG_TESTS_SERVICES_SERVER_REGISTRY_FIXTURE_H_
 #define CTG_TESTS_SERVICES_SERVER_REGISTRY_FIXTURE_H_
 
@@ -38,6 +39,10 @@ class RegistryTest : public ::testing::Test {
   static std::unique_ptr<v1::PlansService::Stub> plans_;
   static std::unique_ptr<v1::AuditService::Stub> audit_;
   static std::unique_ptr<v1::AdminService::Stub> admin_;
+  static std::unique_ptr<v1::PersonsService::Stub> persons_;
+  // Persons registered by kEpci and by kOtherEpci (`persons/{id}`).
+  static std::string own_person_;
+  static std::string other_person_;
 };
 
 }  // namespace ctg::testing
