@@ -95,7 +95,8 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role,
                          "/ctg.v1.PersonsService/CreatePerson", request->request_id(), clock_());
-  persons::RegisterPerson command{person_id, person.organisation(), *std::move(sealed)};
+  persons::RegisterPerson command{person_id, person.organisation(), *std::move(sealed),
+                                 person.recruitment()};
   platform::Execute<PersonAggregate>(
       registry_.store(), registry_.persons(), stream, std::move(context), /*etag=*/"",
       [command = std::move(command)](const persons::PersonState& state) {

@@ -61,6 +61,7 @@ void Evolve(PersonState& state, const PersonEvent& event, absl::Time time) {
     state.person_id = registered->person_id();
     state.organisation = registered->organisation();
     state.sealed_identity = registered->sealed_identity();
+    state.recruitment = registered->recruitment();
     state.create_time = time;
   } else if (std::holds_alternative<v1::PersonDataAccessed>(event)) {
     ++state.reads;
@@ -102,11 +103,18 @@ absl::StatusOr<std::vector<PersonEvent>> Decide(const PersonState& state,
     partners::AddViolations(bad, siren.status(), "person.organisation");
   }
   if (command.sealed_identity.empty()) bad.Add("person.identity", "required");
+  if (!command.recruitment.empty()) {
+    absl::string_view id = command.recruitment;
+    if (!absl::ConsumePrefix(&id, "recruitments/") || id.empty() || id.size() > 64) {
+      bad.Add("person.recruitment", "must be recruitments/{id}");
+    }
+  }
   if (absl::Status s = bad.Build(); !s.ok()) return s;
   v1::PersonRegistered registered;
   registered.set_person_id(command.person_id);
   registered.set_organisation(command.organisation);
   registered.set_sealed_identity(command.sealed_identity);
+  registered.set_recruitment(command.recruitment);
   return std::vector<PersonEvent>{std::move(registered)};
 }
 
@@ -160,10 +168,21 @@ absl::StatusOr<PersonEvent> ParsePersonEvent(absl::string_view type, absl::strin
   return platform::ParseEventVariant<PersonEvent>(type, payload, "a person's");
 }
 
+bool DueForErasure(const PersonState& state, const RecruitmentOutcome& outcome, absl::Time now,
+                   const RetentionPolicy& policy) {
+  if (!state.exists || state.erased || state.recruitment.empty() || !outcome.closed) return false;
+  if (outcome.hired_person == PersonName(state.person_id)) return false;
+  const absl::CivilSecond closed = absl::ToCivilSecond(outcome.closed_time, absl::UTCTimeZone());
+  const absl::CivilSecond due(closed.year(), closed.month() + policy.months, closed.day(),
+                              closed.hour(), closed.minute(), closed.second());
+  return now >= absl::FromCivil(due, absl::UTCTimeZone());
+}
+
 v1::Person ToResource(const PersonState& state) {
   v1::Person person;
   person.set_name(PersonName(state.person_id));
   person.set_organisation(state.organisation);
+  person.set_recruitment(state.recruitment);
   person.set_erased(state.erased);
   person.set_erasure_basis(state.erasure_basis);
   if (state.create_time != absl::InfinitePast()) {

@@ -35,6 +35,7 @@ struct PersonState {
   std::string person_id;
   bool erased = false;
   std::string organisation;     // "organisations/{siren}"
+  std::string recruitment;      // "recruitments/{id}" for a candidate, else empty
   std::string sealed_identity;  // as registered; unreadable once erased
   v1::ErasureBasis erasure_basis = v1::ERASURE_BASIS_UNSPECIFIED;
   absl::Time create_time = absl::InfinitePast();
@@ -57,6 +58,7 @@ struct RegisterPerson {
   std::string person_id;
   std::string organisation;
   std::string sealed_identity;
+  std::string recruitment;  // optional: "recruitments/{id}" ("person.recruitment")
 };
 // Records a read of the identity: `purpose` 1 to 200 characters ("purpose"). NOT_FOUND if the
 // person does not exist; FAILED_PRECONDITION PERSONAL_DATA_ERASED once erased.
@@ -82,6 +84,23 @@ std::vector<std::string> Tags(const PersonState& after, const PersonEvent& event
 
 const google::protobuf::Message& AsMessage(const PersonEvent& event);
 absl::StatusOr<PersonEvent> ParsePersonEvent(absl::string_view type, absl::string_view payload);
+
+// Retention of candidates' data (CNIL: two years after the recruitment closes).
+struct RetentionPolicy {
+  int months = 24;  // a setting of the Caf instance
+};
+// What retention needs to know of a recruitment.
+struct RecruitmentOutcome {
+  bool closed = false;             // closed or cancelled
+  absl::Time closed_time;          // when
+  std::string hired_person;        // "persons/{id}", or empty
+};
+// Whether `state` is a candidate whose data is due for erasure at `now`: registered for a
+// recruitment that `outcome` says closed at least `policy.months` months before `now`, not
+// hired by it, and not erased yet. Months are calendar months in UTC; a day the due month
+// lacks rolls over (31 March + 6 months = 1 October), so the period is never shortened.
+bool DueForErasure(const PersonState& state, const RecruitmentOutcome& outcome, absl::Time now,
+                   const RetentionPolicy& policy);
 
 // The resource of a person's state; `identity` is filled by the caller after opening it.
 v1::Person ToResource(const PersonState& state);

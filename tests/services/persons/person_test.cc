@@ -135,3 +135,53 @@ TEST(PersonTest, EventsRoundTripThroughTheirTypeNames) {
 
 }  // namespace
 }  // namespace ctg::persons
+
+namespace ctg::persons {
+namespace {
+
+TEST(RetentionTest, CandidatesNotHiredAreDueNMonthsAfterTheRecruitmentCloses) {
+  const absl::Time closed = absl::FromCivil(absl::CivilSecond(2024, 3, 31, 10, 0, 0),
+                                            absl::UTCTimeZone());
+  auto at = [](int y, int m, int d) {
+    return absl::FromCivil(absl::CivilSecond(y, m, d, 10, 0, 0), absl::UTCTimeZone());
+  };
+  PersonState candidate;
+  candidate.exists = true;
+  candidate.person_id = "candidate-0001";
+  candidate.recruitment = "recruitments/r-2024-1";
+  PersonState hired = candidate;
+  hired.person_id = "hired-00000001";
+  PersonState erased = candidate;
+  erased.erased = true;
+  PersonState agent = candidate;
+  agent.recruitment.clear();
+  const RecruitmentOutcome outcome{true, closed, "persons/hired-00000001"};
+  const RecruitmentOutcome open{false, absl::InfinitePast(), ""};
+  struct Case {
+    const char* name;
+    const PersonState* person;
+    const RecruitmentOutcome* outcome;
+    absl::Time now;
+    int months;
+    bool due;
+  };
+  const Case cases[] = {
+      {"a day before 24 months", &candidate, &outcome, at(2026, 3, 30), 24, false},
+      {"24 months to the day", &candidate, &outcome, at(2026, 3, 31), 24, true},
+      {"long after", &candidate, &outcome, at(2030, 1, 1), 24, true},
+      {"a shorter setting (31 March + 6 months = 1 October)", &candidate, &outcome,
+       at(2024, 10, 1), 6, true},
+      {"a shorter setting, not yet", &candidate, &outcome, at(2024, 9, 30), 6, false},
+      {"the person hired stays", &hired, &outcome, at(2030, 1, 1), 24, false},
+      {"already erased", &erased, &outcome, at(2030, 1, 1), 24, false},
+      {"not a candidate", &agent, &outcome, at(2030, 1, 1), 24, false},
+      {"recruitment still open", &candidate, &open, at(2030, 1, 1), 24, false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(DueForErasure(*c.person, *c.outcome, c.now, RetentionPolicy{c.months}), c.due)
+        << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace ctg::persons
