@@ -52,6 +52,20 @@ platform::OutcomeCallback<PersonAggregate> Respond(grpc::ServerUnaryReactor* rea
 
 }  // namespace
 
+void ErasePersonData(Registry& registry, platform::KeyVault& vault, const std::string& person_id,
+                     platform::CommandContext context, persons::ErasePerson command,
+                     platform::OutcomeCallback<PersonAggregate> done) {
+  const std::string stream = persons::PersonStream(person_id);
+  // The key goes first (the guarantee that matters), then the event records it.
+  if (absl::Status erased = vault.Erase(stream); !erased.ok()) return done(erased);
+  platform::Execute<PersonAggregate>(
+      registry.store(), registry.persons(), stream, std::move(context), /*etag=*/"",
+      [command = std::move(command)](const persons::PersonState& state) {
+        return persons::Decide(state, command);
+      },
+      std::move(done));
+}
+
 PersonsServiceImpl::PersonsServiceImpl(Registry& registry, platform::KeyVault& vault,
                                        std::function<absl::Time()> clock)
     : registry_(registry), vault_(vault), clock_(std::move(clock)) {}
@@ -194,21 +208,11 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
     absl::MutexLock lock(&mu_);
     ++erasures_in_flight_;
   }
-  // The key goes first (the guarantee that matters), then the event records it. Erasing
-  // flushes and compacts the vault: a thread of its own, not a gRPC one.
-  std::thread([this, reactor, response, stream, context = std::move(context),
+  // Erasing flushes and compacts the vault: a thread of its own, not a gRPC one.
+  std::thread([this, reactor, response, person_id = *person_id, context = std::move(context),
                command = std::move(command)]() mutable {
-    absl::Status erased = vault_.Erase(stream);
-    if (!erased.ok()) {
-      reactor->Finish(ToGrpcStatus(erased));
-    } else {
-      platform::Execute<PersonAggregate>(
-          registry_.store(), registry_.persons(), stream, std::move(context), /*etag=*/"",
-          [command = std::move(command)](const persons::PersonState& state) {
-            return persons::Decide(state, command);
-          },
-          Respond(reactor, response));
-    }
+    ErasePersonData(registry_, vault_, person_id, std::move(context), std::move(command),
+                    Respond(reactor, response));
     absl::MutexLock lock(&mu_);
     --erasures_in_flight_;
   }).detach();

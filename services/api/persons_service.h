@@ -9,12 +9,21 @@
 #include "absl/time/time.h"
 #include "ctg/v1/persons.grpc.pb.h"
 #include "services/api/registry.h"
+#include "services/platform/command_handler.h"
 
 namespace ctg::platform {
 class KeyVault;
 }
 
 namespace ctg::api {
+
+// Erases the personal data of `person_id`: destroys its key in `vault` (durably and
+// physically; blocks for a flush and a compaction of the vault), then appends PersonErased
+// through the command handler and calls `done` with the outcome. The caller has authorized
+// `context`. Used by ErasePerson and by ctgd's retention sweeper.
+void ErasePersonData(Registry& registry, platform::KeyVault& vault, const std::string& person_id,
+                     platform::CommandContext context, persons::ErasePerson command,
+                     platform::OutcomeCallback<PersonAggregate> done);
 
 class PersonsServiceImpl final : public v1::PersonsService::CallbackService {
  public:

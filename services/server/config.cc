@@ -54,6 +54,10 @@ void ApplyDefaults(ctg::server::v1::ServerConfig& config) {
   if (config.log_origin().empty()) config.set_log_origin("ctg-platform/dev");
   if (config.backup_dir().empty()) config.set_backup_dir(absl::StrCat(config.data_dir(), "-backups"));
   if (config.shutdown_grace_seconds() <= 0) config.set_shutdown_grace_seconds(10);
+  if (config.candidate_retention_months() <= 0) config.set_candidate_retention_months(24);
+  if (config.retention_sweep_interval_seconds() <= 0) {
+    config.set_retention_sweep_interval_seconds(3600);
+  }
   if (config.vault_dir().empty()) config.set_vault_dir(absl::StrCat(config.data_dir(), "-vault"));
   auto* limits = config.mutable_limits();
   if (limits->max_receive_message_bytes() <= 0) limits->set_max_receive_message_bytes(4 << 20);
