@@ -24,8 +24,11 @@
 #include "clients/ctg/verification.h"
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/partners.grpc.pb.h"
+#include "ctg/v1/persons.grpc.pb.h"
 #include "ctg/v1/plans.grpc.pb.h"
+#include "ctg/v1/staffing.grpc.pb.h"
 #include "eventstore/tlog/merkle.h"
+#include "google/type/date.pb.h"
 
 namespace ctg::cli {
 
@@ -97,6 +100,160 @@ absl::Status RunVerifyPosition(ctg::v1::AuditService::StubInterface& audit,
                                const CallSettings& call, const TrustOptions& trust,
                                TrustStore& store, uint64_t position,
                                const std::optional<tlog::Hash>& expected_leaf, Output& output);
+
+// Persons. Personal data (the identity) is printed only by `persons show --purpose`; no error
+// message of these commands contains it (what the server echoes of it is redacted).
+
+// `ctg persons create`: prints the new person's name (`persons/{id}`), or with --json the
+// person without its identity.
+struct PersonsCreateArgs {
+  std::string organisation;  // `organisations/{siren}`, the registering collectivité
+  ctg::v1::PersonIdentity identity;
+  std::string recruitment;  // `recruitments/{id}` for a candidate, or empty
+  // The idempotency key; a retry with the same key names the same person. If it fails without
+  // an answer (timeout, unreachable), the error says to rerun with this key.
+  std::string request_id;
+};
+absl::Status RunPersonsCreate(ctg::v1::PersonsService::StubInterface& persons,
+                              const CallSettings& call, const PersonsCreateArgs& args,
+                              Output& output);
+
+// `ctg persons show ID [--purpose …]`. Without a purpose: whether the person exists or was
+// erased, never the identity. With one: the identity too, and a notice on Output::err that
+// the read was recorded with that purpose.
+struct PersonsShowArgs {
+  std::string name;     // `persons/{id}`
+  std::string purpose;  // empty: no identity
+};
+absl::Status RunPersonsShow(ctg::v1::PersonsService::StubInterface& persons,
+                            const CallSettings& call, const PersonsShowArgs& args, Output& output);
+
+// `ctg persons erase ID --basis …`: no confirmation asked. Looks the person up first (without
+// a purpose, so nothing is read or recorded) to say whether this call erased it or it already
+// was; then says what was destroyed and what the log keeps.
+struct PersonsEraseArgs {
+  std::string name;  // `persons/{id}`
+  ctg::v1::ErasureBasis basis = ctg::v1::ERASURE_BASIS_UNSPECIFIED;
+  std::string reference;   // for the record, without personal data; may be empty
+  std::string request_id;  // idempotency key
+};
+absl::Status RunPersonsErase(ctg::v1::PersonsService::StubInterface& persons,
+                             const CallSettings& call, const PersonsEraseArgs& args,
+                             Output& output);
+
+// Staffing: the chargé de coopération posts, their recruitments and changes (staffing.proto).
+// People appear as `persons/{id}` only.
+
+// `ctg posts list`: id, CTG, employer, status, ETP, holders, thématiques, warnings.
+struct PostsListArgs {
+  std::string ctg;       // `ctgs/{id}`, or empty
+  std::string employer;  // `organisations/{siren}`, or empty
+  ctg::v1::PostStatus status = ctg::v1::POST_STATUS_UNSPECIFIED;  // any if unspecified
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+absl::Status RunPostsList(ctg::v1::StaffingService::StubInterface& staffing,
+                          const CallSettings& call, const PostsListArgs& args, Output& output);
+
+// `ctg posts show ID`: the post field by field, its missions, assignments, funding per year,
+// every change with its exchanges with the CDT, and its rule warnings.
+absl::Status RunPostsShow(ctg::v1::StaffingService::StubInterface& staffing,
+                          const CallSettings& call, const std::string& name, Output& output);
+
+// `ctg recruitments list`: by default the open ones (EN_COURS), with their current and next
+// step and whose move it is.
+struct RecruitmentsListArgs {
+  std::string ctg;   // `ctgs/{id}`, or empty
+  std::string post;  // `posts/{id}`, or empty
+  ctg::v1::RecruitmentStatus status = ctg::v1::RECRUITMENT_STATUS_EN_COURS;  // any: UNSPECIFIED
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+absl::Status RunRecruitmentsList(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const RecruitmentsListArgs& args,
+                                 Output& output);
+
+// `ctg recruitments show ID`.
+absl::Status RunRecruitmentsShow(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const std::string& name, Output& output);
+
+// `ctg queue`: what awaits the Caf (ListCdtWorkQueue).
+struct QueueArgs {
+  std::string ctg;                                                 // `ctgs/{id}`, or empty
+  ctg::v1::CdtTaskKind kind = ctg::v1::CDT_TASK_KIND_UNSPECIFIED;  // any if unspecified
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+absl::Status RunQueue(ctg::v1::StaffingService::StubInterface& staffing, const CallSettings& call,
+                      const QueueArgs& args, Output& output);
+
+// `ctg changes`: the applied changes taking effect from `since` to `until` (both included),
+// each with the exchange with the CDT it rests on (ListChanges).
+struct ChangesArgs {
+  std::optional<google::type::Date> since, until;
+  std::string ctg;                                              // `ctgs/{id}`, or empty
+  ctg::v1::ChangeKind kind = ctg::v1::CHANGE_KIND_UNSPECIFIED;  // any if unspecified
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+absl::Status RunChanges(ctg::v1::StaffingService::StubInterface& staffing, const CallSettings& call,
+                        const ChangesArgs& args, Output& output);
+
+// `ctg posts propose-change POST …`: ProposeChange, then what was proposed and what comes next.
+struct ProposeChangeArgs {
+  std::string post;  // `posts/{id}`
+  ctg::v1::ChangeProposed change;
+  std::string reason;
+  std::string etag;
+  std::string request_id;
+};
+absl::Status RunProposeChange(ctg::v1::StaffingService::StubInterface& staffing,
+                              const CallSettings& call, const ProposeChangeArgs& args,
+                              Output& output);
+
+// `ctg posts record-exchange POST …`: RecordCdtExchange.
+struct RecordExchangeArgs {
+  std::string post;                       // `posts/{id}`
+  ctg::v1::CdtExchangeRecorded exchange;  // change_id, exchange_id, date, form, conclusion
+  std::string etag;
+  std::string request_id;
+};
+absl::Status RunRecordExchange(ctg::v1::StaffingService::StubInterface& staffing,
+                               const CallSettings& call, const RecordExchangeArgs& args,
+                               Output& output);
+
+// `ctg posts apply-change POST …`: ApplyChange, then the post's status and holders.
+struct ApplyChangeArgs {
+  std::string post;  // `posts/{id}`
+  std::string change_id;
+  std::string exchange_id;  // empty: the last exchange recorded for the change
+  google::type::Date effective_date;
+  std::string etag;
+  std::string request_id;
+};
+absl::Status RunApplyChange(ctg::v1::StaffingService::StubInterface& staffing,
+                            const CallSettings& call, const ApplyChangeArgs& args, Output& output);
+
+// `ctg recruitments opinion ID …`: the Caf's opinion on the fiche de poste (R3) or on the
+// chosen candidate (R8). Without `fiche_version` (0) or `candidate` (empty), the recruitment is
+// looked up first and its last fiche or chosen candidate is the one the opinion is about.
+struct CafOpinionArgs {
+  std::string recruitment;  // `recruitments/{id}`
+  bool on_candidate = false;
+  int32_t fiche_version = 0;
+  std::string candidate;  // `persons/{id}`
+  ctg::v1::CafOpinion opinion = ctg::v1::CAF_OPINION_UNSPECIFIED;
+  google::type::Date date;
+  std::string comment;
+  std::string etag;
+  std::string request_id;
+};
+absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
+                           const CallSettings& call, const CafOpinionArgs& args, Output& output);
 
 }  // namespace ctg::cli
 

@@ -1,8 +1,11 @@
 #include "clients/ctg/format.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -218,7 +221,7 @@ absl::StatusOr<std::string> OrganisationName(absl::string_view siren) {
   for (char c : digits) ok = ok && absl::ascii_isdigit(static_cast<unsigned char>(c));
   if (!ok) {
     return absl::InvalidArgumentError(
-        absl::StrCat("\"", siren, "\" is not a SIREN: expected 9 digits, e.g. 200000172"));
+        absl::StrCat("\"", siren, "\" is not a SIREN: expected 9 digits, e.g. 249900028"));
   }
   return absl::StrCat(kOrganisationsPrefix, digits);
 }
@@ -236,6 +239,124 @@ absl::StatusOr<std::string> CtgName(absl::string_view id) {
         "\"", id, "\" is not a CTG id: expected e.g. val-orbe-2025 or ctgs/val-orbe-2025"));
   }
   return absl::StrCat(kCtgsPrefix, bare);
+}
+
+absl::StatusOr<std::string> ResourceName(absl::string_view collection, absl::string_view id,
+                                         absl::string_view what, absl::string_view example) {
+  absl::string_view bare = absl::StripAsciiWhitespace(id);
+  const std::string prefix = absl::StrCat(collection, "/");
+  absl::ConsumePrefix(&bare, prefix);
+  if (bare.empty() || absl::StrContains(bare, '/')) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", id, "\" is not ", what, ": expected e.g. ",
+                                                   example, " or ", prefix, example));
+  }
+  return absl::StrCat(prefix, bare);
+}
+
+absl::StatusOr<std::string> PersonName(absl::string_view id) {
+  return ResourceName("persons", id, "a person id", "5c1e0f7a9b2d4e6f8a0b1c2d3e4f5a6b");
+}
+
+absl::StatusOr<std::string> RecruitmentName(absl::string_view id) {
+  return ResourceName("recruitments", id, "a recruitment id", "rec-val-orbe-2026");
+}
+
+absl::StatusOr<std::string> PostName(absl::string_view id) {
+  return ResourceName("posts", id, "a post id", "cc-val-orbe-1");
+}
+
+std::string IdOf(absl::string_view name) {
+  size_t slash = name.rfind('/');
+  return std::string(slash == absl::string_view::npos ? name : name.substr(slash + 1));
+}
+
+absl::StatusOr<ctg::v1::ErasureBasis> ParseErasureBasis(absl::string_view text) {
+  std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  std::replace(key.begin(), key.end(), '-', '_');
+  if (key == "request") return ctg::v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST;
+  if (key == "retention") return ctg::v1::ERASURE_BASIS_RETENTION_EXPIRED;
+  if (key == "no_longer_needed") return ctg::v1::ERASURE_BASIS_NO_LONGER_NEEDED;
+  absl::StatusOr<int> value = ParseEnumShortName(ctg::v1::ErasureBasis_descriptor(), key);
+  if (value.ok()) return static_cast<ctg::v1::ErasureBasis>(*value);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "\"", text,
+      "\" is not a basis of erasure; use one of: request (the person asked, RGPD art. 17), "
+      "retention (the retention period ended), no-longer-needed"));
+}
+
+std::string ErasureBasisText(ctg::v1::ErasureBasis basis) {
+  switch (basis) {
+    case ctg::v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST:
+      return "the person's request (RGPD art. 17)";
+    case ctg::v1::ERASURE_BASIS_RETENTION_EXPIRED:
+      return "the retention period ended";
+    case ctg::v1::ERASURE_BASIS_NO_LONGER_NEEDED:
+      return "no longer needed for its purpose";
+    case ctg::v1::ERASURE_BASIS_UNSPECIFIED:
+      return "";
+    default:
+      return EnumShortName(ctg::v1::ErasureBasis_descriptor(), basis);
+  }
+}
+
+std::string NewRequestId() {
+  std::random_device device;  // getrandom(2) on Linux
+  uint8_t bytes[16];
+  for (size_t i = 0; i < sizeof(bytes); i += 4) {
+    uint32_t word = device();
+    for (size_t j = 0; j < 4; ++j) bytes[i + j] = static_cast<uint8_t>(word >> (8 * j));
+  }
+  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
+  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+  std::string hex = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
+}
+
+bool IsUuid(absl::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !absl::ascii_isxdigit(static_cast<unsigned char>(text[i])))
+      return false;
+  }
+  return true;
+}
+
+size_t CharCount(absl::string_view text) {
+  size_t count = 0;
+  for (char c : text) {
+    // Every byte but a UTF-8 continuation byte (10xxxxxx) starts a character.
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+std::string RedactValues(absl::string_view text, const std::vector<std::string>& values) {
+  // Longest first, so that a value inside another (a given name inside an e-mail address)
+  // does not leave the rest of the longer one visible.
+  std::vector<absl::string_view> sorted;
+  for (const std::string& value : values) {
+    if (!value.empty()) sorted.push_back(value);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](absl::string_view a, absl::string_view b) { return a.size() > b.size(); });
+  std::string out;
+  for (size_t pos = 0; pos < text.size();) {
+    bool redacted = false;
+    for (absl::string_view value : sorted) {
+      // ASCII case is ignored: a server may well echo "Martin" as "martin" in an address.
+      if (absl::EqualsIgnoreCase(text.substr(pos, value.size()), value)) {
+        out += "[personal data]";
+        pos += value.size();
+        redacted = true;
+        break;
+      }
+    }
+    if (!redacted) out.push_back(text[pos++]);
+  }
+  return out;
 }
 
 absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view text) {

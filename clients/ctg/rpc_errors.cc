@@ -62,8 +62,10 @@ std::string ErrorInfoMetadataLines(const google::rpc::ErrorInfo& info) {
                                                            info.metadata().end());
   std::sort(entries.begin(), entries.end());
   std::string out;
-  for (const auto& [key, value] : entries)
+  for (const auto& [key, value] : entries) {
+    if (value.empty()) continue;  // "exchange: " says nothing
     absl::StrAppend(&out, "\n  ", Safe(key), ": ", Safe(value));
+  }
   return out;
 }
 

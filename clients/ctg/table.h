@@ -52,7 +52,7 @@ struct Column {
 // each as wide as its widest cell (after truncation), without trailing spaces:
 //
 //   SIREN      TYPE     NAME
-//   200000172  epci     Communauté de communes du Val d'Orbe
+//   249900028  epci     Communauté de communes du Val d'Orbe
 class Table {
  public:
   explicit Table(std::vector<Column> columns);
@@ -72,7 +72,7 @@ class Table {
 
 // Labelled fields, one per line, values aligned after the longest label:
 //
-//   name      organisations/200000172
+//   name      organisations/249900028
 //   type      epci
 //
 // Values are sanitised; empty values are kept (an empty line after the label).

@@ -3,12 +3,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "eventstore/base/status_macros.h"
+#include "services/staffing/fields.h"
 
 namespace ctg::api {
 
 absl::Status Registry::Load() {
   RETURN_IF_ERROR(organisations_.CatchUp());
   RETURN_IF_ERROR(persons_.CatchUp());
+  RETURN_IF_ERROR(posts_.CatchUp());
+  RETURN_IF_ERROR(recruitments_.CatchUp());
+  RETURN_IF_ERROR(replacements_.CatchUp());
   return ctgs_.CatchUp();
 }
 
@@ -32,6 +36,75 @@ plans::Lookups Registry::PlansLookups() const {
   return lookups;
 }
 
+staffing::PostLookups Registry::StaffingPostLookups() const {
+  staffing::PostLookups lookups;
+  lookups.ctg = [this](absl::string_view ctg_id) -> std::optional<v1::Ctg> {
+    auto snapshot = ctgs_.Get(plans::CtgStream(ctg_id));
+    if (!snapshot.state.exists) return std::nullopt;
+    return snapshot.state.ctg;
+  };
+  lookups.recruitment =
+      [this](absl::string_view recruitment_id) -> std::optional<staffing::RecruitmentFacts> {
+    auto snapshot = recruitments_.Get(staffing::RecruitmentStream(recruitment_id));
+    if (!snapshot.state.exists) return std::nullopt;
+    return staffing::FactsOf(snapshot.state);
+  };
+  lookups.replacement =
+      [this](absl::string_view replacement_id) -> std::optional<staffing::ReplacementFacts> {
+    auto snapshot = replacements_.Get(staffing::ReplacementStream(replacement_id));
+    if (!snapshot.state.exists) return std::nullopt;
+    return staffing::FactsOf(snapshot.state);
+  };
+  lookups.workload = [this](absl::string_view person) { return WorkloadOf(person); };
+  return lookups;
+}
+
+staffing::RecruitmentLookups Registry::StaffingRecruitmentLookups() const {
+  staffing::RecruitmentLookups lookups;
+  lookups.post = [this](absl::string_view post_id) -> std::optional<staffing::PostState> {
+    auto snapshot = posts_.Get(staffing::PostStream(post_id));
+    if (!snapshot.state.exists) return std::nullopt;
+    return std::move(snapshot.state);
+  };
+  return lookups;
+}
+
+staffing::ReplacementLookups Registry::StaffingReplacementLookups() const {
+  staffing::ReplacementLookups lookups;
+  lookups.post = StaffingRecruitmentLookups().post;
+  lookups.workload = [this](absl::string_view person) { return WorkloadOf(person); };
+  return lookups;
+}
+
+staffing::Workload Registry::WorkloadOf(absl::string_view person) const {
+  staffing::Workload workload;
+  const google::type::Date* latest = nullptr;
+  std::vector<v1::OtherActivity> declared;
+  posts_.ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+    for (const staffing::AssignmentRecord& record : snapshot.state.assignments) {
+      if (!record.active || record.assignment.person() != person) continue;
+      workload.assignments.push_back({snapshot.state.post_id, record.assignment.assignment_id(),
+                                      record.assignment.etp_hundredths()});
+      // The activities declared with the latest assignment are the person's current ones.
+      const google::type::Date& start = record.assignment.start_date();
+      if (latest == nullptr || !staffing::Before(start, *latest)) {
+        latest = &start;
+        declared.assign(record.assignment.other_activities().begin(),
+                        record.assignment.other_activities().end());
+      }
+    }
+    return true;
+  });
+  workload.other_activities = std::move(declared);
+  return workload;
+}
+
+bool Registry::PersonExists(absl::string_view person) const {
+  absl::string_view id = person;
+  if (!absl::ConsumePrefix(&id, "persons/")) return false;
+  return persons_.Get(persons::PersonStream(id)).state.exists;
+}
+
 platform::CtgScope Registry::ScopeOf(const v1::Ctg& ctg) {
   platform::CtgScope scope;
   scope.ctg_id = std::string(absl::StripPrefix(ctg.name(), "ctgs/"));
@@ -48,7 +121,22 @@ platform::CtgScope Registry::ScopeOf(const v1::Ctg& ctg) {
   return scope;
 }
 
-std::optional<platform::CtgScope> Registry::CtgScopeOf(absl::string_view ctg_id) const {
+std::optional<platform::CtgScope> Registry::CtgScopeOf(absl::string_view key) const {
+  std::string ctg_id(key);
+  // "stream:{staffing stream}": the CTG the post, recruitment or replacement belongs to.
+  if (absl::string_view stream = key; absl::ConsumePrefix(&stream, "stream:")) {
+    std::string ctg_name;
+    if (absl::StartsWith(stream, staffing::kPostStreamPrefix)) {
+      ctg_name = posts_.Get(stream).state.ctg;
+    } else if (absl::StartsWith(stream, staffing::kRecruitmentStreamPrefix)) {
+      ctg_name = recruitments_.Get(stream).state.ctg;
+    } else if (absl::StartsWith(stream, staffing::kReplacementStreamPrefix)) {
+      ctg_name = replacements_.Get(stream).state.request.ctg();
+    }
+    absl::string_view id = ctg_name;
+    if (!absl::ConsumePrefix(&id, "ctgs/")) return std::nullopt;
+    ctg_id = std::string(id);
+  }
   auto snapshot = ctgs_.Get(plans::CtgStream(ctg_id));
   if (!snapshot.state.exists) return std::nullopt;
   return ScopeOf(snapshot.state.ctg);

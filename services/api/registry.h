@@ -1,5 +1,6 @@
 // The registry's aggregates as the platform's command handler sees them, and the in-memory
-// read models every service of ctgd shares (organisations and CTGs).
+// read models every service of ctgd shares (organisations, CTGs, persons, and the staffing
+// context's posts, recruitments and replacements).
 #ifndef CTG_SERVICES_API_REGISTRY_H_
 #define CTG_SERVICES_API_REGISTRY_H_
 
@@ -15,6 +16,10 @@
 #include "services/plans/ctg.h"
 #include "services/platform/policy.h"
 #include "services/platform/repository.h"
+#include "services/staffing/post.h"
+#include "services/staffing/recruitment.h"
+#include "services/staffing/replacement.h"
+#include "services/staffing/workload.h"
 
 namespace ctg::api {
 
@@ -75,11 +80,74 @@ struct PersonAggregate {
   }
 };
 
+// Post streams `post-{id}` (services/staffing).
+struct PostAggregate {
+  using State = staffing::PostState;
+  using Event = staffing::PostEvent;
+  static constexpr absl::string_view kStreamPrefix = staffing::kPostStreamPrefix;
+  static void Evolve(State& state, const Event& event, absl::Time time) {
+    staffing::Evolve(state, event, time);
+  }
+  static absl::StatusOr<Event> Parse(absl::string_view type, absl::string_view payload) {
+    return staffing::ParsePostEvent(type, payload);
+  }
+  static const google::protobuf::Message& AsMessage(const Event& event) {
+    return staffing::AsMessage(event);
+  }
+  static std::vector<std::string> Tags(const State& after, const Event& event) {
+    return staffing::Tags(after, event);
+  }
+};
+
+// Recruitment streams `recruitment-{id}` (services/staffing).
+struct RecruitmentAggregate {
+  using State = staffing::RecruitmentState;
+  using Event = staffing::RecruitmentEvent;
+  static constexpr absl::string_view kStreamPrefix = staffing::kRecruitmentStreamPrefix;
+  static void Evolve(State& state, const Event& event, absl::Time time) {
+    staffing::Evolve(state, event, time);
+  }
+  static absl::StatusOr<Event> Parse(absl::string_view type, absl::string_view payload) {
+    return staffing::ParseRecruitmentEvent(type, payload);
+  }
+  static const google::protobuf::Message& AsMessage(const Event& event) {
+    return staffing::AsMessage(event);
+  }
+  static std::vector<std::string> Tags(const State& after, const Event& event) {
+    return staffing::Tags(after, event);
+  }
+};
+
+// Replacement streams `replacement-{id}` (services/staffing).
+struct ReplacementAggregate {
+  using State = staffing::ReplacementState;
+  using Event = staffing::ReplacementEvent;
+  static constexpr absl::string_view kStreamPrefix = staffing::kReplacementStreamPrefix;
+  static void Evolve(State& state, const Event& event, absl::Time time) {
+    staffing::Evolve(state, event, time);
+  }
+  static absl::StatusOr<Event> Parse(absl::string_view type, absl::string_view payload) {
+    return staffing::ParseReplacementEvent(type, payload);
+  }
+  static const google::protobuf::Message& AsMessage(const Event& event) {
+    return staffing::AsMessage(event);
+  }
+  static std::vector<std::string> Tags(const State& after, const Event& event) {
+    return staffing::Tags(after, event);
+  }
+};
+
 // The store and the read models of the registry, shared by the services of one ctgd.
 class Registry {
  public:
   explicit Registry(eventstore::EventStore& store)
-      : store_(store), organisations_(store), ctgs_(store), persons_(store) {}
+      : store_(store),
+        organisations_(store),
+        ctgs_(store),
+        persons_(store),
+        posts_(store),
+        recruitments_(store),
+        replacements_(store) {}
 
   // Folds the stored log into the read models; call once before serving.
   absl::Status Load();
@@ -88,13 +156,31 @@ class Registry {
   platform::Repository<OrganisationAggregate>& organisations() { return organisations_; }
   platform::Repository<CtgAggregate>& ctgs() { return ctgs_; }
   platform::Repository<PersonAggregate>& persons() { return persons_; }
+  platform::Repository<PostAggregate>& posts() { return posts_; }
+  platform::Repository<RecruitmentAggregate>& recruitments() { return recruitments_; }
+  platform::Repository<ReplacementAggregate>& replacements() { return replacements_; }
 
   // Cross-aggregate facts for the deciders.
   partners::Lookups PartnersLookups() const;
   plans::Lookups PlansLookups() const;
+  // The post decider's: CTGs (signatories, state), recruitments and replacements (FactsOf),
+  // a person's workload.
+  staffing::PostLookups StaffingPostLookups() const;
+  // The recruitment decider's: posts.
+  staffing::RecruitmentLookups StaffingRecruitmentLookups() const;
+  // The replacement decider's: posts and a person's workload.
+  staffing::ReplacementLookups StaffingReplacementLookups() const;
 
-  // Who takes part in a CTG, for the policy; nothing if the CTG does not exist.
-  std::optional<platform::CtgScope> CtgScopeOf(absl::string_view ctg_id) const;
+  // What `person` (`persons/{id}`) works now: every active assignment on any post, and the
+  // other activities declared with the latest of them (by start date, then by order).
+  staffing::Workload WorkloadOf(absl::string_view person) const;
+  // Whether `person` (`persons/{id}`) was registered with PersonsService (erased or not).
+  bool PersonExists(absl::string_view person) const;
+
+  // Who takes part in a CTG, for the policy; nothing if the CTG does not exist. `key` is a CTG
+  // id, or "stream:{name}" of a staffing stream (post-, recruitment-, replacement-), resolved to
+  // the CTG it belongs to (services/audit/access.h).
+  std::optional<platform::CtgScope> CtgScopeOf(absl::string_view key) const;
   static platform::CtgScope ScopeOf(const v1::Ctg& ctg);
 
   // The CTG an event of `stream` (or with `tags`) belongs to, if any: "ctg-{id}" → id.
@@ -105,6 +191,9 @@ class Registry {
   platform::Repository<OrganisationAggregate> organisations_;
   platform::Repository<CtgAggregate> ctgs_;
   platform::Repository<PersonAggregate> persons_;
+  platform::Repository<PostAggregate> posts_;
+  platform::Repository<RecruitmentAggregate> recruitments_;
+  platform::Repository<ReplacementAggregate> replacements_;
 };
 
 }  // namespace ctg::api

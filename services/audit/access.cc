@@ -1,6 +1,7 @@
 #include "services/audit/access.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "eventstore/types.h"
 
 namespace ctg::audit {
@@ -17,6 +18,15 @@ bool MayReadStream(const platform::Principal& principal, absl::string_view strea
       scope.emplace();
       scope->ctg_id = std::string(ctg_id);
     }
+    return platform::Authorize(principal, platform::Permission::kReadCtg,
+                               platform::Scope::Ctg(*scope))
+        .ok();
+  }
+  for (absl::string_view prefix : kStaffingStreamPrefixes) {
+    if (!absl::StartsWith(stream, prefix)) continue;
+    std::optional<platform::CtgScope> scope;
+    if (ctg_scope) scope = ctg_scope(absl::StrCat("stream:", stream));
+    if (!scope.has_value()) scope.emplace();  // unresolved: Caf-wide readers only
     return platform::Authorize(principal, platform::Permission::kReadCtg,
                                platform::Scope::Ctg(*scope))
         .ok();

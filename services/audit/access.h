@@ -2,7 +2,8 @@
 // authorization rule, decided by the platform's policy module.
 //
 // An event is authorized by its stream:
-//   ctg-{id}   Permission::kReadCtg on the CTG's current scope; a CTG that no longer resolves
+//   ctg-{id}, and the staffing streams post-, recruitment-, replacement- of a CTG
+//              Permission::kReadCtg on the CTG's current scope; a CTG that no longer resolves
 //              (unknown id) has an empty scope, which only caf_admin and caf_commission read
 //   org-{siren} Permission::kReadRegistry (the public organisation registry)
 //   otherwise  Permission::kReadLog (caf_admin, caf_cdt, caf_commission)
@@ -34,8 +35,13 @@ namespace ctg::audit {
 inline constexpr absl::string_view kCtgStreamPrefix = "ctg-";
 inline constexpr absl::string_view kOrganisationStreamPrefix = "org-";
 
-// Who takes part in the CTG `ctg_id` now; nothing if it does not exist. In ctgd:
-// Registry::CtgScopeOf.
+// Streams of the staffing context, which belong to a CTG: their events are read as the CTG's.
+inline constexpr absl::string_view kStaffingStreamPrefixes[] = {"post-", "recruitment-",
+                                                                "replacement-"};
+
+// Who takes part in the CTG `key` now; nothing if it does not exist. `key` is a CTG id, or
+// "stream:" followed by the name of a staffing stream (a CTG id has no ':'), whose CTG the
+// lookup resolves. In ctgd: Registry::CtgScopeOf.
 using CtgScopeLookup = std::function<std::optional<platform::CtgScope>(absl::string_view ctg_id)>;
 
 // Whether `principal` may read the events of `stream` (see the table above).

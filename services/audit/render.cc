@@ -5,7 +5,9 @@
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "ctg/v1/partners_events.pb.h"
+#include "ctg/v1/persons_events.pb.h"
 #include "ctg/v1/plans_events.pb.h"
+#include "ctg/v1/staffing_events.pb.h"
 #include "eventstore/types.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -24,6 +26,8 @@ void LinkEventMessages() {
   absl::call_once(once, [] {
     v1::CtgDrafted::descriptor();
     v1::OrganisationRegistered::descriptor();
+    v1::PersonRegistered::descriptor();
+    v1::PostCreated::descriptor();
   });
 }
 

@@ -76,6 +76,19 @@ bool RoleGrants(const Principal& principal, Role role, Permission permission,
     case Permission::kErasePerson:
       return caf_admin ||
              (role == Role::kCollectiviteAdmin && scope.organisation == principal.organisation);
+    case Permission::kActAsEmployer:
+      if (scope.ctg == nullptr) return false;
+      return caf_admin || (changes_ctgs && RoleReadsCtg(principal, role, *scope.ctg) &&
+                           !scope.organisation.empty() &&
+                           scope.organisation == principal.organisation);
+    case Permission::kActAsCaf:
+      if (scope.ctg == nullptr) return false;
+      return caf_admin || (cdt && RoleReadsCtg(principal, role, *scope.ctg));
+    case Permission::kActAsEitherParty:
+      return RoleGrants(principal, role, Permission::kActAsEmployer, scope) ||
+             RoleGrants(principal, role, Permission::kActAsCaf, scope);
+    case Permission::kReadCdtWorkQueue:
+      return caf_admin || cdt || role == Role::kCafCommission;
   }
   return false;
 }
@@ -87,6 +100,9 @@ bool NeedsCtg(Permission permission) {
     case Permission::kActForSignatory:
     case Permission::kTransitionCtg:
     case Permission::kAssignCdt:
+    case Permission::kActAsEmployer:
+    case Permission::kActAsCaf:
+    case Permission::kActAsEitherParty:
       return true;
     default:
       return false;
@@ -98,6 +114,8 @@ bool NeedsCtg(Permission permission) {
 absl::Status CtgNotFound(absl::string_view ctg_id) {
   return absl::NotFoundError(absl::StrCat("ctgs/", ctg_id, " not found"));
 }
+
+bool ActsForCaf(Role role) { return role == Role::kCafAdmin || role == Role::kCafCdt; }
 
 bool CanReadCtg(const Principal& principal, const CtgScope& scope) {
   for (Role role : principal.roles) {
@@ -130,7 +148,9 @@ absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission
   for (Role role : principal.roles) absl::StrAppend(&roles, roles.empty() ? "" : ", ", RoleName(role));
   return absl::PermissionDeniedError(
       absl::StrCat("your roles (", roles, ") do not allow this",
-                   permission == Permission::kActForSignatory && !scope.organisation.empty()
+                   (permission == Permission::kActForSignatory ||
+                    permission == Permission::kActAsEmployer) &&
+                           !scope.organisation.empty()
                        ? absl::StrCat(" for organisations/", scope.organisation)
                        : ""));
 }

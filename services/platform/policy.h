@@ -16,6 +16,11 @@
 // and reads those it registered, and its collectivite_admin erases them; caf_admin and
 // caf_cdt read them (the Caf's opinions), caf_admin erases; nobody else learns they exist.
 // A collectivité acting "for a signatory" (deliberation, signature) may do so only for itself.
+// Staffing (posts of a CTG, their recruitments and replacements): read as their CTG; the
+// employer's steps are its collectivite_admin's and charge_cooperation's (and caf_admin's);
+// the Caf's steps (opinions, validations, funding) the portfolio's caf_cdt's and caf_admin's;
+// steps either side records, both; the CDT work queue is the Caf's (caf_admin, caf_cdt,
+// caf_commission). caf_commission writes nothing.
 //
 // A refused read, and a change of a CTG the principal may not read, is NOT_FOUND with the same
 // message as a missing resource, so a refusal reveals nothing about what exists. A principal
@@ -49,6 +54,10 @@ enum class Permission {
   kCreatePerson,        // CreatePerson (scope: the registering organisation)
   kReadPerson,          // GetPerson (scope: the person's organisation); refusals are NOT_FOUND
   kErasePerson,         // ErasePerson (scope: the person's organisation); refusals are NOT_FOUND
+  kActAsEmployer,       // a staffing step of the employer (scope: CTG + the employer's SIREN)
+  kActAsCaf,            // a staffing step of the Caf: opinions, validations, funding (scope: CTG)
+  kActAsEitherParty,    // a staffing step either side records (scope: CTG + the employer)
+  kReadCdtWorkQueue,    // ListCdtWorkQueue (items still checked with CanReadCtg)
 };
 
 // Who takes part in a CTG, as the policy needs it. Organisations are SIRENs.
@@ -82,6 +91,11 @@ absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission
 
 // Whether `principal` may read the CTG `scope`. Same as Authorize(kReadCtg).ok().
 bool CanReadCtg(const Principal& principal, const CtgScope& scope);
+
+// Whether a staffing step authorized under `role` is recorded for the Caf (caf_admin,
+// caf_cdt) rather than for the employer. For kActAsEitherParty; kActAsEmployer is always the
+// employer's side and kActAsCaf the Caf's, whoever holds them.
+bool ActsForCaf(Role role);
 
 // The NOT_FOUND every hidden or missing CTG gets.
 absl::Status CtgNotFound(absl::string_view ctg_id);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "eventstore/base/status_macros.h"
 #include "eventstore/event_store.h"
@@ -19,12 +20,14 @@
 #include "services/api/persons_service.h"
 #include "services/api/plans_service.h"
 #include "services/api/registry.h"
+#include "services/api/staffing_service.h"
 #include "services/platform/jwt.h"
 #include "services/platform/vault.h"
 #include "services/server/auth.h"
 #include "services/server/config.h"
 #include "services/server/demo.h"
 #include "services/server/observability.h"
+#include "services/server/retention.h"
 
 namespace ctg::server {
 namespace {
@@ -96,9 +99,11 @@ struct Ctgd::Impl {
   std::unique_ptr<api::PartnersServiceImpl> partners;
   std::unique_ptr<api::PlansServiceImpl> plans;
   std::unique_ptr<api::PersonsServiceImpl> persons;
+  std::unique_ptr<api::StaffingServiceImpl> staffing;
   std::unique_ptr<api::AuditServiceImpl> audit;
   std::unique_ptr<api::AdminServiceImpl> admin;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<RetentionSweeper> retention;
   int port = 0;
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
@@ -170,6 +175,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   impl->partners = std::make_unique<api::PartnersServiceImpl>(*impl->registry);
   impl->plans = std::make_unique<api::PlansServiceImpl>(*impl->registry);
   impl->persons = std::make_unique<api::PersonsServiceImpl>(*impl->registry, *impl->vault);
+  impl->staffing = std::make_unique<api::StaffingServiceImpl>(*impl->registry);
   impl->audit = std::make_unique<api::AuditServiceImpl>(*impl->registry);
   impl->admin = std::make_unique<api::AdminServiceImpl>(*impl->registry, config.backup_dir());
 
@@ -180,6 +186,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   builder.RegisterService(impl->partners.get());
   builder.RegisterService(impl->plans.get());
   builder.RegisterService(impl->persons.get());
+  builder.RegisterService(impl->staffing.get());
   builder.RegisterService(impl->audit.get());
   builder.RegisterService(impl->admin.get());
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
@@ -198,7 +205,8 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   }
   impl->server->GetHealthCheckService()->SetServingStatus(true);
   for (const char* service : {"ctg.v1.PartnersService", "ctg.v1.PlansService",
-                              "ctg.v1.PersonsService", "ctg.v1.AuditService",
+                              "ctg.v1.PersonsService", "ctg.v1.StaffingService",
+                              "ctg.v1.AuditService",
                               "ctg.v1.AdminService"}) {
     impl->server->GetHealthCheckService()->SetServingStatus(service, true);
   }
@@ -224,6 +232,27 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
     }
   }
   impl->metrics->SetLogSize(impl->store->Size());
+
+  // Candidates not hired are erased N months after their recruitment closes.
+  RetentionSweeper::Options retention;
+  retention.policy.months = config.candidate_retention_months();
+  retention.interval = absl::Seconds(config.retention_sweep_interval_seconds());
+  api::Registry* registry = impl->registry.get();
+  impl->retention = std::make_unique<RetentionSweeper>(
+      *impl->registry, *impl->vault,
+      [registry](absl::string_view name) {
+        persons::RecruitmentOutcome outcome;
+        absl::string_view id = name;
+        if (!absl::ConsumePrefix(&id, "recruitments/")) return outcome;
+        const auto state = registry->recruitments().Get(staffing::RecruitmentStream(id)).state;
+        outcome.closed = state.status == ::ctg::v1::RECRUITMENT_STATUS_TERMINE ||
+                         state.status == ::ctg::v1::RECRUITMENT_STATUS_ANNULE;
+        outcome.closed_time = state.update_time;
+        outcome.hired_person = state.hired_person;
+        return outcome;
+      },
+      retention);
+  impl->retention->Start();
   return std::unique_ptr<Ctgd>(new Ctgd(std::move(impl)));
 }
 
@@ -242,6 +271,7 @@ void Ctgd::Shutdown() {
   }
   Log("info", "shutting down", {{"grace_seconds", absl::StrCat(impl_->config.shutdown_grace_seconds())}});
   impl_->server->GetHealthCheckService()->SetServingStatus(false);
+  impl_->retention->Stop();
   impl_->audit->Shutdown();  // live subscriptions end now; they would hold the drain
   impl_->server->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::seconds(impl_->config.shutdown_grace_seconds()));

@@ -11,9 +11,12 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
+#include "clients/ctg/format.h"
 #include "clients/ctg/table.h"
 #include "ctg/v1/audit.pb.h"
 #include "ctg/v1/partners.pb.h"
+#include "ctg/v1/persons.pb.h"
+#include "ctg/v1/staffing.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -95,6 +98,22 @@ TEST_F(CliUsageTest, CommandLineMistakesExitTwoWithAMessage) {
       {"--client_cert", "/nonexistent/client.pem", "checkpoint"},
       {"--token_file", "/nonexistent/token.jwt", "checkpoint"},
       {"--token", "two words", "checkpoint"},
+      {"persons"},
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille"},
+      {"persons", "create", "--organisation", "24990002", "--given_name", "Camille",
+       "--family_name", "Exemple"},
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille",
+       "--family_name", "Exemple", "--request_id", "not-a-uuid"},
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille",
+       "--family_name", "Exemple", "--recruitment", "a/b"},
+      {"persons", "show"},
+      {"persons", "show", "a/b"},
+      {"persons", "show", "3f9c0d2a71b84e65", "--purpose", " "},
+      {"persons", "show", "3f9c0d2a71b84e65", "--purpose", std::string(201, 'x')},
+      {"persons", "erase", "3f9c0d2a71b84e65"},
+      {"persons", "erase", "3f9c0d2a71b84e65", "--basis", "because"},
+      {"persons", "erase", "3f9c0d2a71b84e65", "--basis", "request", "--reference",
+       std::string(201, 'x')},
   };
   for (const auto& args : mistakes) {
     Result result = Ctg(args);
@@ -330,6 +349,481 @@ TEST_F(CliTest, TokensComeFromFlagsThenTheEnvironment) {
   setenv("CTG_TOKEN", "stale-token", 1);  // the variable wins over the file variable…
   EXPECT_EQ(Ctg({"orgs", "list"}).code, kExitFailure);
   EXPECT_EQ(Ctg({"--token_file", token_file, "orgs", "list"}).code, kExitOk);  // …a flag over both
+}
+
+// Persons. The fixture's identity must never appear in an error message.
+constexpr const char* kIdentityWords[] = {"Camille", "Exemple", "camille.exemple", "01 99 00"};
+
+TEST_F(CliUsageTest, PersonsUsageErrorsNeverRepeatPersonalData) {
+  const std::vector<std::vector<std::string>> mistakes = {
+      // An unquoted family name with a space: CLI11 would list "Le" and "Exemple".
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille",
+       "--family_name", "Le", "Exemple"},
+      {"persons", "create", "--organisation", "249900028", "--given-name", "Camille",
+       "--family_name", "Exemple"},
+      {"persons", "create", "--organisation", "249900028", "--given_name", std::string(101, 'C'),
+       "--family_name", "Exemple"},
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille",
+       "--family_name", " "},
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille",
+       "--family_name", "Exemple", "--email", "camille.exemple.example.org"},
+      {"persons", "create", "--organisation", "249900028", "--given_name", "Camille",
+       "--family_name", "Exemple", "--phone", "01 99 00 12 34 01 99 00 12 34 01 99 00"},
+  };
+  for (const auto& args : mistakes) {
+    Result result = Ctg(args);
+    EXPECT_EQ(result.code, kExitUsage) << ::testing::PrintToString(args) << "\n" << result.err;
+    EXPECT_THAT(result.err, Not(IsEmpty()));
+    for (const char* word : kIdentityWords) {
+      EXPECT_THAT(result.err, Not(HasSubstr(word))) << ::testing::PrintToString(args);
+    }
+    EXPECT_THAT(result.err, Not(HasSubstr("CCCCC")));
+  }
+  EXPECT_THAT(Ctg(mistakes[0]).err, HasSubstr("needs quotes"));
+  EXPECT_THAT(Ctg(mistakes[2]).err, HasSubstr("--given_name has 101 characters; at most 100"));
+  EXPECT_THAT(Ctg(mistakes[4]).err, HasSubstr("--email is not an e-mail address"));
+  EXPECT_THAT(Ctg({"persons", "erase", "x1234567", "--basis", "because"}).err,
+              AllOf(HasSubstr("request"), HasSubstr("retention"), HasSubstr("no-longer-needed")));
+}
+
+class PersonsCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    state_.persons = ctg::testing::FixturePersons();
+  }
+  const std::vector<std::string> create_ = {"persons",        "create",
+                                            "--organisation", "249900028",
+                                            "--given_name",   "Camille",
+                                            "--family_name",  "Exemple",
+                                            "--email",        "camille.exemple@example.org",
+                                            "--phone",        "01 99 00 12 34",
+                                            "--recruitment",  "rec-val-orbe-2026"};
+};
+
+TEST_F(PersonsCliTest, CreatePrintsOnlyTheNewName) {
+  state_.persons.clear();
+  std::vector<std::string> args = create_;
+  args[3] = "200000172";  // a fixture organisation
+  Result result = Ctg(args);
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  ASSERT_EQ(state_.persons.size(), 1u);
+  const std::string name = state_.persons.begin()->first;
+  EXPECT_EQ(result.out, name + "\n");
+  EXPECT_THAT(result.err, IsEmpty());
+  const ctg::v1::CreatePersonRequest& sent = state_.last_create;
+  EXPECT_EQ(sent.person().organisation(), "organisations/200000172");
+  EXPECT_EQ(sent.person().identity().given_name(), "Camille");
+  EXPECT_EQ(sent.person().identity().family_name(), "Exemple");
+  EXPECT_EQ(sent.person().identity().email(), "camille.exemple@example.org");
+  EXPECT_EQ(sent.person().identity().phone(), "01 99 00 12 34");
+  EXPECT_EQ(sent.person().recruitment(), "recruitments/rec-val-orbe-2026");
+  EXPECT_TRUE(IsUuid(sent.request_id())) << sent.request_id();
+
+  // --json: the person, without the identity the server sent back.
+  Result json = Ctg([&] {
+    std::vector<std::string> with_json = args;
+    with_json.push_back("--json");
+    return with_json;
+  }());
+  ASSERT_EQ(json.code, kExitOk) << json.err;
+  ctg::v1::Person person;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &person).ok()) << json.out;
+  EXPECT_THAT(person.name(), StartsWith("persons/"));
+  EXPECT_EQ(person.recruitment(), "recruitments/rec-val-orbe-2026");
+  EXPECT_FALSE(person.has_identity());
+  for (const char* word : kIdentityWords) EXPECT_THAT(json.out, Not(HasSubstr(word)));
+}
+
+TEST_F(PersonsCliTest, CreateWithARequestIdIsIdempotentAndSaysSo) {
+  std::vector<std::string> args = create_;
+  args[3] = "200000172";
+  args.insert(args.end(), {"--request_id", "1b4e28ba-2fa1-4d2e-8b3c-0a1b2c3d4e5f"});
+  Result first = Ctg(args);
+  ASSERT_EQ(first.code, kExitOk) << first.err;
+  EXPECT_EQ(first.out, "persons/1b4e28ba2fa14d2e\n");
+  Result again = Ctg(args);
+  EXPECT_EQ(again.code, kExitFailure);
+  EXPECT_THAT(again.err, AllOf(HasSubstr("already exists"),
+                               HasSubstr("an earlier call with this --request_id")));
+}
+
+TEST_F(PersonsCliTest, CreateErrorsRedactWhatTheServerEchoesOfTheIdentity) {
+  std::vector<std::string> args = create_;
+  args[3] = "200000172";
+  args[9] = "camille.exemple@example.invalid";
+  Result result = Ctg(args);
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_THAT(result.err, AllOf(StartsWith("ctg: the server rejected the request:"),
+                                HasSubstr("person.identity.email: the domain of [personal data] "
+                                          "does not exist (registering [personal data] "
+                                          "[personal data])")));
+  for (const char* word : kIdentityWords) EXPECT_THAT(result.err, Not(HasSubstr(word)));
+  EXPECT_THAT(result.out, IsEmpty());
+
+  Result unknown = Ctg(create_);  // 249900028 is not one of the fake's organisations
+  EXPECT_EQ(unknown.code, kExitFailure);
+  EXPECT_THAT(unknown.err, HasSubstr("person.organisation: organisations/249900028 is not"));
+}
+
+TEST_F(PersonsCliTest, CreateThatMayHaveHappenedSaysHowToRetry) {
+  // Nothing listens on port 1.
+  Result result = Ctg({"--server", "127.0.0.1:1", "--timeout", "5", "persons", "create",
+                       "--organisation", "200000172", "--given_name", "Camille", "--family_name",
+                       "Exemple", "--request_id", "1b4e28ba-2fa1-4d2e-8b3c-0a1b2c3d4e5f"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_THAT(result.err,
+              HasSubstr("rerun with --request_id 1b4e28ba-2fa1-4d2e-8b3c-0a1b2c3d4e5f"));
+}
+
+TEST_F(PersonsCliTest, ShowWithoutAPurposeSaysOnlyWhetherThePersonExists) {
+  Result result = Ctg({"persons", "show", "3f9c0d2a71b84e65"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(result.out,
+              AllOf(HasSubstr("name          persons/3f9c0d2a71b84e65\n"),
+                    HasSubstr("organisation  organisations/200000172\n"),
+                    HasSubstr("recruitment   recruitments/rec-val-orbe-2026\n"),
+                    HasSubstr("status        registered (personal data held, sealed)\n")));
+  for (const char* word : kIdentityWords) EXPECT_THAT(result.out, Not(HasSubstr(word)));
+  EXPECT_THAT(result.err, HasSubstr("identity not shown: add --purpose"));
+  ASSERT_EQ(state_.person_reads.size(), 1u);
+  EXPECT_EQ(state_.person_reads[0].name(), "persons/3f9c0d2a71b84e65");
+  EXPECT_EQ(state_.person_reads[0].purpose(), "");
+
+  Result erased = Ctg({"persons", "show", "persons/9a0b1c2d3e4f5a6b"});
+  ASSERT_EQ(erased.code, kExitOk) << erased.err;
+  EXPECT_THAT(erased.out, AllOf(HasSubstr("status        erased: its personal data is destroyed\n"),
+                                HasSubstr("erased        2026-09-21T"),
+                                HasSubstr("basis         the retention period ended\n")));
+  EXPECT_THAT(erased.err, IsEmpty());
+
+  Result missing = Ctg({"persons", "show", "0000000000000000"});
+  EXPECT_EQ(missing.code, kExitFailure);
+  EXPECT_THAT(missing.err, StartsWith("ctg: not found: persons/0000000000000000 not found"));
+}
+
+TEST_F(PersonsCliTest, ShowWithAPurposeShowsTheIdentityAndSaysTheReadIsRecorded) {
+  Result result =
+      Ctg({"persons", "show", "3f9c0d2a71b84e65", "--purpose", "avis Caf sur la candidature"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(result.out,
+              AllOf(HasSubstr("given name    Camille\n"), HasSubstr("family name   Exemple\n"),
+                    HasSubstr("email         camille.exemple@example.org\n"),
+                    HasSubstr("phone         01 99 00 12 34\n")));
+  EXPECT_EQ(result.err,
+            "ctg: notice: this read of persons/3f9c0d2a71b84e65's identity is recorded in its "
+            "history (who, when) with the purpose \"avis Caf sur la candidature\"\n");
+  ASSERT_EQ(state_.person_reads.size(), 1u);
+  EXPECT_EQ(state_.person_reads[0].purpose(), "avis Caf sur la candidature");
+
+  Result json = Ctg({"persons", "show", "3f9c0d2a71b84e65", "--purpose", "contrôle", "--json"});
+  ASSERT_EQ(json.code, kExitOk) << json.err;
+  ctg::v1::Person person;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &person).ok()) << json.out;
+  EXPECT_EQ(person.identity().family_name(), "Exemple");
+  EXPECT_THAT(json.err, HasSubstr("recorded"));
+
+  Result erased = Ctg({"persons", "show", "9a0b1c2d3e4f5a6b", "--purpose", "contrôle"});
+  ASSERT_EQ(erased.code, kExitOk) << erased.err;
+  EXPECT_THAT(erased.err, HasSubstr("is erased: there is no identity left to read"));
+  EXPECT_THAT(erased.err, Not(HasSubstr("recorded")));
+}
+
+TEST_F(PersonsCliTest, EraseSaysWhatHappenedWithoutAskingForConfirmation) {
+  Result result = Ctg({"persons", "erase", "3f9c0d2a71b84e65", "--basis", "request", "--reference",
+                       "DPO-2026-031"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(result.out,
+              AllOf(StartsWith("erased persons/3f9c0d2a71b84e65: its personal data is destroyed, "
+                               "irreversibly"),
+                    HasSubstr("basis      the person's request (RGPD art. 17)\n"),
+                    HasSubstr("reference  DPO-2026-031\n"), HasSubstr("erased at  2026-"),
+                    HasSubstr("the log keeps every event and proof")));
+  EXPECT_EQ(state_.erase_calls, 1);
+  EXPECT_EQ(state_.last_erase.basis(), ctg::v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST);
+  EXPECT_EQ(state_.last_erase.reference(), "DPO-2026-031");
+  EXPECT_TRUE(IsUuid(state_.last_erase.request_id()));
+  // The lookup before it read nothing personal.
+  ASSERT_FALSE(state_.person_reads.empty());
+  EXPECT_EQ(state_.person_reads.back().purpose(), "");
+  EXPECT_FALSE(state_.persons[ctg::testing::kFixturePerson].has_identity());
+
+  Result again = Ctg({"persons", "erase", "3f9c0d2a71b84e65", "--basis", "no-longer-needed"});
+  ASSERT_EQ(again.code, kExitOk) << again.err;
+  EXPECT_THAT(again.out, AllOf(StartsWith("persons/3f9c0d2a71b84e65 was already erased on 2026-"),
+                               HasSubstr("(basis: the person's request (RGPD art. 17)); nothing "
+                                         "changed")));
+  EXPECT_EQ(state_.erase_calls, 1);
+
+  Result retention =
+      Ctg({"persons", "erase", "persons/9a0b1c2d3e4f5a6b", "--basis", "retention", "--json"});
+  ASSERT_EQ(retention.code, kExitOk) << retention.err;
+  EXPECT_THAT(retention.out, HasSubstr("\"erasureBasis\":\"ERASURE_BASIS_RETENTION_EXPIRED\""));
+
+  Result missing = Ctg({"persons", "erase", "0000000000000000", "--basis", "retention"});
+  EXPECT_EQ(missing.code, kExitFailure);
+  EXPECT_THAT(missing.err, HasSubstr("not found"));
+  EXPECT_EQ(state_.erase_calls, 1);
+}
+
+// Staffing.
+class StaffingCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    ctg::testing::LoadStaffingFixtures(&state_);
+  }
+};
+
+TEST_F(StaffingCliTest, PostsListShowsHolderEtpAndThematiques) {
+  Result result = Ctg({"posts", "list", "--ctg", "val-orbe-2025"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  std::vector<std::string> lines = Lines(result.out);
+  ASSERT_EQ(lines.size(), 3u) << result.out;
+  EXPECT_THAT(lines[0], StartsWith("ID             CTG            EMPLOYER   STATUS"));
+  EXPECT_THAT(lines[1], AllOf(StartsWith("cc-val-orbe-1  val-orbe-2025  200000172  pourvu"),
+                              HasSubstr("1.00  persons/3f9c0d2a71b84e65"),
+                              HasSubstr("petite_enfance, jeunesse")));
+  EXPECT_THAT(lines[2], AllOf(HasSubstr("en_recrutement"), HasSubstr("0.50")));
+  EXPECT_EQ(state_.last_list_posts.ctg(), "ctgs/val-orbe-2025");
+  EXPECT_EQ(state_.last_list_posts.view(), ctg::v1::POST_VIEW_BASIC);
+
+  Result filtered = Ctg({"posts", "list", "--status", "pourvu", "--json"});
+  ASSERT_EQ(filtered.code, kExitOk) << filtered.err;
+  ctg::v1::ListPostsResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(filtered.out, &response).ok());
+  ASSERT_EQ(response.posts_size(), 1);
+  EXPECT_EQ(response.posts(0).holders(0), "persons/3f9c0d2a71b84e65");
+
+  Result paged = Ctg({"posts", "list", "--page_size", "1"});
+  EXPECT_THAT(paged.err, HasSubstr("more posts: rerun with --all, or with --page_token=1"));
+  Result unknown = Ctg({"posts", "list", "--ctg", "autre-ctg"});
+  EXPECT_EQ(unknown.code, kExitFailure);
+  EXPECT_THAT(unknown.err, HasSubstr("not found"));
+}
+
+TEST_F(StaffingCliTest, PostsShowHasMissionsFundingAndChangesWithTheirExchanges) {
+  Result result = Ctg({"posts", "show", "cc-val-orbe-1"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(
+      result.out,
+      AllOf(HasSubstr("status        pourvu\n"), HasSubstr("etp           1.00\n"),
+            HasSubstr("holders       persons/3f9c0d2a71b84e65\n"),
+            HasSubstr("thématiques   petite_enfance, jeunesse\n"),
+            HasSubstr("rattachement  Direction du pôle Famille et Solidarités\n"),
+            HasSubstr("missions\nMISSION                LABEL\n"),
+            HasSubstr("locale                 Accompagnement du SPPE\n"),
+            HasSubstr("titulaire-2026  persons/3f9c0d2a71b84e65  titulaire  1.00  2026-09-01"),
+            HasSubstr("2026   21 000.00 €  60.00 %  14 000.00 €  40.00 %  bonus_territoire  "
+                      "CCTG-2026-014 of 2026-03-12"),
+            HasSubstr("changes\npersonnel-2026  personnel  applied, effective 2026-09-01, on "
+                      "exchange ex-1\n  assign persons/3f9c0d2a71b84e65 as titulaire-2026 "
+                      "(titulaire, 1.00 ETP, from 2026-09-01, recruitments/rec-val-orbe-2025)\n"),
+            HasSubstr("  ex-1      2026-08-20  reunion  cdt-valmont-7  Accord sur l'arrivée de la "
+                      "titulaire au 1er septembre.  yes\n"),
+            HasSubstr("etp-2027  organisation  proposed, awaiting its exchange with the CDT\n"
+                      "  ETP \xE2\x86\x92 0.80\n"),
+            HasSubstr("R-1b  MISSIONS_INCOMPLETE")));
+  Result json = Ctg({"posts", "show", "posts/cc-val-orbe-1", "--json"});
+  ctg::v1::Post post;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &post).ok()) << json.out;
+  EXPECT_EQ(post.changes_size(), 2);
+}
+
+TEST_F(StaffingCliTest, RecruitmentsListShowsTheOpenOnesWithTheirStep) {
+  Result result = Ctg({"recruitments", "list", "--ctg", "val-orbe-2025"});
+  ASSERT_EQ(result.code, kExitOk) << result.err;
+  std::vector<std::string> lines = Lines(result.out);
+  ASSERT_EQ(lines.size(), 2u) << result.out;
+  EXPECT_THAT(lines[1],
+              AllOf(StartsWith("rec-val-orbe-2026  cc-val-orbe-2  val-orbe-2025  vacance"),
+                    HasSubstr("en_cours  R2 fiche_de_poste_redaction  "
+                              "R3 fiche_de_poste_avis_caf  caf       2026-10-02")));
+  EXPECT_EQ(state_.last_list_recruitments.status(), ctg::v1::RECRUITMENT_STATUS_EN_COURS);
+  EXPECT_EQ(state_.last_list_recruitments.ctg(), "ctgs/val-orbe-2025");
+
+  Result every = Ctg({"recruitments", "list", "--status", "any"});
+  EXPECT_EQ(Lines(every.out).size(), 3u) << every.out;
+  EXPECT_EQ(state_.last_list_recruitments.status(), ctg::v1::RECRUITMENT_STATUS_UNSPECIFIED);
+
+  Result show = Ctg({"recruitments", "show", "rec-val-orbe-2026"});
+  ASSERT_EQ(show.code, kExitOk) << show.err;
+  EXPECT_THAT(show.out,
+              AllOf(HasSubstr("step             R2 fiche_de_poste_redaction\n"),
+                    HasSubstr("next step        R3 fiche_de_poste_avis_caf, awaiting caf\n"),
+                    HasSubstr("caf involvement  R5 selection_candidatures: attendu; R6 jury: "
+                              "attendu; R7 synthese_entretiens: facultatif; choice of the "
+                              "candidate: attendu\n"),
+                    HasSubstr("fiche de poste   v2, awaiting the Caf's opinion\n"),
+                    HasSubstr("candidate        none chosen\n")));
+  Result closed = Ctg({"recruitments", "show", "recruitments/rec-val-orbe-2025"});
+  EXPECT_THAT(closed.out, AllOf(HasSubstr("next step        none: the recruitment is over\n"),
+                                HasSubstr("hired            persons/3f9c0d2a71b84e65\n")));
+}
+
+TEST_F(StaffingCliTest, QueueAndChanges) {
+  Result queue = Ctg({"queue"});
+  ASSERT_EQ(queue.code, kExitOk) << queue.err;
+  std::vector<std::string> lines = Lines(queue.out);
+  ASSERT_EQ(lines.size(), 3u) << queue.out;
+  EXPECT_THAT(lines[0], StartsWith("KIND                    RESOURCE"));
+  EXPECT_THAT(lines[1], AllOf(StartsWith("fiche_de_poste_opinion  recruitments/rec-val-orbe-2026"),
+                              HasSubstr("cdt-valmont-7"), HasSubstr("fiche v2")));
+  EXPECT_THAT(lines[2], AllOf(HasSubstr("cdt_exchange"), HasSubstr("organisation change")));
+  EXPECT_EQ(Lines(Ctg({"queue", "--kind", "cdt-exchange"}).out).size(), 2u);
+
+  Result changes = Ctg({"changes", "--since", "2026-09-01", "--until", "2026-09-30"});
+  ASSERT_EQ(changes.code, kExitOk) << changes.err;
+  lines = Lines(changes.out);
+  ASSERT_EQ(lines.size(), 2u) << changes.out;
+  EXPECT_THAT(lines[1], AllOf(StartsWith("2026-09-01  cc-val-orbe-1  personnel-2026  "
+                                         "val-orbe-2025  personnel  assign persons/"),
+                              HasSubstr("2026-08-20 reunion with cdt-valmont-7"),
+                              HasSubstr("Accord sur l'arrivée")));
+  EXPECT_EQ(state_.last_list_changes.start_date().day(), 1);
+  EXPECT_EQ(state_.last_list_changes.end_date().day(), 30);
+  Result none = Ctg({"changes", "--since", "2026-10-01"});
+  EXPECT_EQ(none.code, kExitOk);
+  EXPECT_THAT(none.err, HasSubstr("no applied changes"));
+  EXPECT_EQ(Ctg({"changes", "--since", "2026-10-01", "--until", "2026-09-01"}).code, kExitUsage);
+  EXPECT_EQ(Ctg({"changes", "--since", "2026-02-30"}).code, kExitUsage);
+}
+
+TEST_F(StaffingCliTest, ProposeRecordAnExchangeThenApply) {
+  Result refused = Ctg({"posts", "apply-change", "cc-val-orbe-1", "--change", "etp-2027",
+                        "--effective", "2027-01-01"});
+  EXPECT_EQ(refused.code, kExitFailure);
+  EXPECT_THAT(refused.err, StartsWith("ctg: refused by a rule, CDT_EXCHANGE_REQUIRED: the change "
+                                      "etp-2027 rests on no exchange with the CDT (R-6)"));
+
+  Result proposed = Ctg({"posts", "propose-change", "cc-val-orbe-2", "--change_id", "them-2027",
+                         "--thematique", "parentalite,jeunesse", "--reason", "Diagnostic 2026"});
+  ASSERT_EQ(proposed.code, kExitOk) << proposed.err;
+  EXPECT_THAT(proposed.out,
+              AllOf(StartsWith("proposed thematique change them-2027 on posts/cc-val-orbe-2: "
+                               "thématiques \xE2\x86\x92 parentalite, jeunesse\n"),
+                    HasSubstr("ctg posts record-exchange cc-val-orbe-2 --change them-2027")));
+  EXPECT_EQ(state_.last_propose.change().kind(), ctg::v1::CHANGE_KIND_THEMATIQUE);
+  EXPECT_EQ(state_.last_propose.reason(), "Diagnostic 2026");
+  EXPECT_TRUE(IsUuid(state_.last_propose.request_id()));
+
+  Result exchange = Ctg({"posts", "record-exchange", "cc-val-orbe-1", "--change", "etp-2027",
+                         "--exchange_id", "ex-2", "--date", "2026-11-05", "--form", "visio",
+                         "--conclusion", "Passage à 0,8 ETP validé avec le CDT."});
+  ASSERT_EQ(exchange.code, kExitOk) << exchange.err;
+  EXPECT_THAT(exchange.out,
+              AllOf(StartsWith("recorded exchange ex-2 about change etp-2027 of "
+                               "posts/cc-val-orbe-1: 2026-11-05 visio with cdt-valmont-7\n"),
+                    HasSubstr("ctg posts apply-change cc-val-orbe-1 --change etp-2027")));
+  EXPECT_EQ(state_.last_exchange.exchange().form(), ctg::v1::EXCHANGE_FORM_VISIO);
+
+  Result applied = Ctg({"posts", "apply-change", "cc-val-orbe-1", "--change", "etp-2027",
+                        "--effective", "2027-01-01"});
+  ASSERT_EQ(applied.code, kExitOk) << applied.err;
+  EXPECT_THAT(applied.out,
+              AllOf(StartsWith("applied change etp-2027 to posts/cc-val-orbe-1, effective "
+                               "2027-01-01, on exchange ex-2\n"),
+                    HasSubstr("etp      0.80\n"), HasSubstr("status   pourvu\n")));
+  EXPECT_EQ(state_.last_apply.exchange_id(), "");
+}
+
+TEST_F(StaffingCliTest, ProposeChangeKindsFromFlags) {
+  ASSERT_EQ(Ctg({"posts", "propose-change", "cc-val-orbe-1", "--change_id", "org-1", "--etp", "0,5",
+                 "--rattachement", "Direction générale des services"})
+                .code,
+            kExitOk);
+  const ctg::v1::ChangeProposed& organisation = state_.last_propose.change();
+  EXPECT_EQ(organisation.kind(), ctg::v1::CHANGE_KIND_ORGANISATION);
+  EXPECT_EQ(organisation.organisation().etp_hundredths(), 50);
+  EXPECT_EQ(organisation.organisation().rattachement(), "Direction générale des services");
+
+  ASSERT_EQ(Ctg({"posts", "propose-change", "cc-val-orbe-1", "--change_id", "missions-1",
+                 "--mission", "diagnostics", "--mission", "locale:Veille stratégique"})
+                .code,
+            kExitOk);
+  EXPECT_EQ(state_.last_propose.change().missions().missions(1).label(), "Veille stratégique");
+  // A repeated flag takes one value per occurrence: the post may follow it.
+  ASSERT_EQ(Ctg({"posts", "propose-change", "--change_id", "missions-2", "--mission", "evaluation",
+                 "cc-val-orbe-1"})
+                .code,
+            kExitOk);
+  EXPECT_EQ(state_.last_propose.name(), "posts/cc-val-orbe-1");
+  EXPECT_EQ(state_.last_propose.change().missions().missions_size(), 1);
+
+  Result personnel =
+      Ctg({"posts", "propose-change", "cc-val-orbe-1", "--change_id", "perso-1", "--assign",
+           "persons/9a0b1c2d3e4f5a6b", "--assignment_id", "rempl-1", "--as", "remplacant",
+           "--start", "2027-02-01", "--assignment_etp", "100%", "--replacement", "rempl-val-orbe-1",
+           "--end", "titulaire-2026:2027-01-31"});
+  ASSERT_EQ(personnel.code, kExitOk) << personnel.err;
+  const ctg::v1::PersonnelChange& people = state_.last_propose.change().personnel();
+  ASSERT_EQ(people.assign_size(), 1);
+  EXPECT_EQ(people.assign(0).type(), ctg::v1::ASSIGNMENT_TYPE_REMPLACANT);
+  EXPECT_EQ(people.assign(0).replacement(), "replacements/rempl-val-orbe-1");
+  EXPECT_EQ(people.assign(0).etp_hundredths(), 100);
+  EXPECT_EQ(people.end(0).assignment_id(), "titulaire-2026");
+  EXPECT_EQ(people.end(0).end_date().month(), 1);
+
+  const std::vector<std::vector<std::string>> mistakes = {
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1"},
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1", "--etp", "0.8",
+       "--thematique", "jeunesse"},
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1", "--etp", "1.2"},
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1", "--mission", "locale"},
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1", "--assign", "p1234567"},
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1", "--end", "2027-01-31"},
+      {"posts", "propose-change", "cc-val-orbe-1", "--change_id", "x-1", "--thematique", "sport",
+       "--as", "titulaire"},
+      {"posts", "record-exchange", "cc-val-orbe-1", "--change", "etp-2027", "--exchange_id", "e",
+       "--date", "2026-11-05", "--form", "pigeon", "--conclusion", "ok"},
+      {"posts", "apply-change", "cc-val-orbe-1", "--change", "etp-2027", "--effective", "demain"},
+      {"recruitments", "opinion", "rec-val-orbe-2026", "--on", "fiche", "--opinion", "bof",
+       "--date", "2026-11-05"},
+      {"recruitments", "opinion", "rec-val-orbe-2026", "--on", "lettre", "--opinion", "favorable",
+       "--date", "2026-11-05"},
+      {"recruitments", "opinion", "rec-val-orbe-2026", "--on", "candidate", "--opinion",
+       "favorable", "--date", "2026-11-05", "--version", "2"},
+  };
+  for (const auto& args : mistakes) {
+    Result result = Ctg(args);
+    EXPECT_EQ(result.code, kExitUsage) << ::testing::PrintToString(args) << "\n" << result.err;
+    EXPECT_THAT(result.err, Not(IsEmpty()));
+  }
+}
+
+TEST_F(StaffingCliTest, CafOpinionOnTheLastFicheOrTheChosenCandidate) {
+  Result fiche =
+      Ctg({"recruitments", "opinion", "rec-val-orbe-2026", "--on", "fiche", "--opinion",
+           "favorable", "--date", "2026-11-05", "--comment", "Missions conformes au référentiel."});
+  ASSERT_EQ(fiche.code, kExitOk) << fiche.err;
+  EXPECT_THAT(fiche.out,
+              AllOf(StartsWith("the Caf's opinion on the fiche de poste v2 of "
+                               "recruitments/rec-val-orbe-2026: favorable (2026-11-05)\n"),
+                    HasSubstr("next step  R4 offre_publiee, awaiting employer\n")));
+  EXPECT_EQ(state_.last_fiche_opinion.version(), 2);  // looked up
+  EXPECT_EQ(state_.last_fiche_opinion.comment(), "Missions conformes au référentiel.");
+  EXPECT_EQ(state_.get_recruitment_calls, 1);
+
+  Result stale = Ctg({"recruitments", "opinion", "rec-val-orbe-2026", "--on", "fiche", "--opinion",
+                      "reserve", "--date", "2026-11-05", "--version", "1"});
+  EXPECT_EQ(stale.code, kExitFailure);
+  EXPECT_THAT(stale.err, HasSubstr("FICHE_VERSION_MISMATCH"));
+  EXPECT_EQ(state_.get_recruitment_calls, 1);  // --version: no lookup
+
+  Result nobody = Ctg({"recruitments", "opinion", "rec-val-orbe-2026", "--on", "candidate",
+                       "--opinion", "favorable", "--date", "2026-11-05"});
+  EXPECT_EQ(nobody.code, kExitFailure);
+  EXPECT_THAT(nobody.err, HasSubstr("no candidate was chosen"));
+
+  state_.recruitments["recruitments/rec-val-orbe-2026"].set_candidate(ctg::testing::kFixturePerson);
+  Result candidate = Ctg({"recruitments", "opinion", "rec-val-orbe-2026", "--on", "candidate",
+                          "--opinion", "reserve", "--date", "2026-11-06"});
+  ASSERT_EQ(candidate.code, kExitOk) << candidate.err;
+  EXPECT_THAT(candidate.out, StartsWith("the Caf's opinion on the candidate "
+                                        "persons/3f9c0d2a71b84e65 of "
+                                        "recruitments/rec-val-orbe-2026: reserve (2026-11-06)"));
+  EXPECT_EQ(state_.last_candidate_opinion.person(), ctg::testing::kFixturePerson);
+  EXPECT_EQ(state_.last_candidate_opinion.opinion(), ctg::v1::CAF_OPINION_RESERVE);
 }
 
 TEST_F(CliTest, GlobalFlagsMayFollowTheSubcommand) {

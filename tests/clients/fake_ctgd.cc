@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "eventstore/encoding.h"
 #include "eventstore/types.h"
@@ -220,6 +223,95 @@ class PlansService final : public ctg::v1::PlansService::Service {
   FakeCtgd& state_;
 };
 
+class PersonsService final : public ctg::v1::PersonsService::Service {
+ public:
+  explicit PersonsService(FakeCtgd* state) : state_(*state) {}
+
+  grpc::Status CreatePerson(grpc::ServerContext* context,
+                            const ctg::v1::CreatePersonRequest* request,
+                            ctg::v1::Person* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_create = *request;
+    const ctg::v1::Person& person = request->person();
+    const auto organisations = FixtureOrganisations();
+    if (std::none_of(organisations.begin(), organisations.end(),
+                     [&](const auto& o) { return o.name() == person.organisation(); })) {
+      google::rpc::BadRequest bad;
+      auto* violation = bad.add_field_violations();
+      violation->set_field("person.organisation");
+      violation->set_description(absl::StrCat(person.organisation(), " is not registered"));
+      return RichError(grpc::StatusCode::INVALID_ARGUMENT, "invalid person", bad);
+    }
+    if (absl::EndsWith(person.identity().email(), ".invalid")) {
+      google::rpc::BadRequest bad;
+      auto* violation = bad.add_field_violations();
+      violation->set_field("person.identity.email");
+      violation->set_description(
+          absl::StrCat("the domain of ", person.identity().email(), " does not exist (registering ",
+                       person.identity().given_name(), " ", person.identity().family_name(), ")"));
+      return RichError(grpc::StatusCode::INVALID_ARGUMENT, "invalid person", bad);
+    }
+    std::string id = absl::StrCat("p", state_.persons.size(), "-generated");
+    if (!request->request_id().empty()) {
+      id = absl::StrReplaceAll(request->request_id(), {{"-", ""}}).substr(0, 16);
+    }
+    const std::string name = absl::StrCat("persons/", id);
+    if (state_.persons.count(name) > 0) {
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, absl::StrCat(name, " already exists"));
+    }
+    ctg::v1::Person created = person;
+    created.set_name(name);
+    created.mutable_create_time()->set_seconds(1795100000);
+    created.set_etag("W/\"1\"");
+    state_.persons[name] = created;
+    *response = created;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetPerson(grpc::ServerContext* context, const ctg::v1::GetPersonRequest* request,
+                         ctg::v1::Person* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.person_reads.push_back(*request);
+    auto it = state_.persons.find(request->name());
+    if (it == state_.persons.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat(request->name(), " not found"));
+    }
+    *response = it->second;
+    if (request->purpose().empty() || response->erased()) response->clear_identity();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ErasePerson(grpc::ServerContext* context, const ctg::v1::ErasePersonRequest* request,
+                           ctg::v1::Person* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    ++state_.erase_calls;
+    state_.last_erase = *request;
+    auto it = state_.persons.find(request->name());
+    if (it == state_.persons.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat(request->name(), " not found"));
+    }
+    if (request->basis() == ctg::v1::ERASURE_BASIS_UNSPECIFIED) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "basis: required");
+    }
+    ctg::v1::Person& person = it->second;
+    if (!person.erased()) {
+      person.clear_identity();
+      person.set_erased(true);
+      person.set_erasure_basis(request->basis());
+      person.mutable_erase_time()->set_seconds(1795200000);
+      person.set_etag("W/\"3\"");
+    }
+    *response = person;
+    return grpc::Status::OK;
+  }
+
+ private:
+  FakeCtgd& state_;
+};
+
 google::type::Date Date(int year, int month, int day) {
   google::type::Date date;
   date.set_year(year);
@@ -227,6 +319,247 @@ google::type::Date Date(int year, int month, int day) {
   date.set_day(day);
   return date;
 }
+
+std::string DateKey(const google::type::Date& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+grpc::Status RuleError(const std::string& reason, const std::string& message) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(reason);
+  info.set_domain("ctg.caf.fr");
+  return RichError(grpc::StatusCode::FAILED_PRECONDITION, absl::StrCat(reason, ": ", message),
+                   info);
+}
+
+class StaffingService final : public ctg::v1::StaffingService::Service {
+ public:
+  explicit StaffingService(FakeCtgd* state) : state_(*state) {}
+
+  grpc::Status GetPost(grpc::ServerContext* context, const ctg::v1::GetPostRequest* request,
+                       ctg::v1::Post* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    auto it = state_.posts.find(request->name());
+    if (it == state_.posts.end()) return NotFound(request->name());
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListPosts(grpc::ServerContext* context, const ctg::v1::ListPostsRequest* request,
+                         ctg::v1::ListPostsResponse* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_list_posts = *request;
+    if (!request->ctg().empty() && request->ctg() != FixtureCtg().name()) {
+      return NotFound(request->ctg());
+    }
+    std::vector<ctg::v1::Post> matching;
+    for (const auto& [name, post] : state_.posts) {
+      if (!request->ctg().empty() && post.ctg() != request->ctg()) continue;
+      if (request->status() != ctg::v1::POST_STATUS_UNSPECIFIED &&
+          post.status() != request->status())
+        continue;
+      ctg::v1::Post basic = post;
+      if (request->view() != ctg::v1::POST_VIEW_FULL) basic.clear_changes();
+      matching.push_back(std::move(basic));
+    }
+    return Page(
+        matching, request->page_size() > 0 ? request->page_size() : 50, request->page_token(),
+        [&](const ctg::v1::Post& post) { *response->add_posts() = post; },
+        response->mutable_next_page_token());
+  }
+
+  grpc::Status GetRecruitment(grpc::ServerContext* context,
+                              const ctg::v1::GetRecruitmentRequest* request,
+                              ctg::v1::Recruitment* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    ++state_.get_recruitment_calls;
+    auto it = state_.recruitments.find(request->name());
+    if (it == state_.recruitments.end()) return NotFound(request->name());
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListRecruitments(grpc::ServerContext* context,
+                                const ctg::v1::ListRecruitmentsRequest* request,
+                                ctg::v1::ListRecruitmentsResponse* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_list_recruitments = *request;
+    std::vector<ctg::v1::Recruitment> matching;
+    for (const auto& [name, recruitment] : state_.recruitments) {
+      if (!request->ctg().empty() && recruitment.ctg() != request->ctg()) continue;
+      if (!request->post().empty() && recruitment.post() != request->post()) continue;
+      if (request->status() != ctg::v1::RECRUITMENT_STATUS_UNSPECIFIED &&
+          recruitment.status() != request->status())
+        continue;
+      matching.push_back(recruitment);
+    }
+    return Page(
+        matching, request->page_size() > 0 ? request->page_size() : 50, request->page_token(),
+        [&](const ctg::v1::Recruitment& r) { *response->add_recruitments() = r; },
+        response->mutable_next_page_token());
+  }
+
+  grpc::Status ListCdtWorkQueue(grpc::ServerContext* context,
+                                const ctg::v1::ListCdtWorkQueueRequest* request,
+                                ctg::v1::ListCdtWorkQueueResponse* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    std::vector<ctg::v1::CdtTask> matching;
+    for (const ctg::v1::CdtTask& task : state_.queue) {
+      if (request->kind() != ctg::v1::CDT_TASK_KIND_UNSPECIFIED && task.kind() != request->kind())
+        continue;
+      if (!request->ctg().empty() && task.ctg() != request->ctg()) continue;
+      matching.push_back(task);
+    }
+    return Page(
+        matching, request->page_size() > 0 ? request->page_size() : 50, request->page_token(),
+        [&](const ctg::v1::CdtTask& task) { *response->add_tasks() = task; },
+        response->mutable_next_page_token());
+  }
+
+  grpc::Status ListChanges(grpc::ServerContext* context, const ctg::v1::ListChangesRequest* request,
+                           ctg::v1::ListChangesResponse* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_list_changes = *request;
+    std::vector<ctg::v1::AppliedChange> matching;
+    for (const ctg::v1::AppliedChange& change : state_.applied_changes) {
+      const std::string day = DateKey(change.effective_date());
+      if (request->has_start_date() && day < DateKey(request->start_date())) continue;
+      if (request->has_end_date() && day > DateKey(request->end_date())) continue;
+      matching.push_back(change);
+    }
+    return Page(
+        matching, request->page_size() > 0 ? request->page_size() : 50, request->page_token(),
+        [&](const ctg::v1::AppliedChange& change) { *response->add_changes() = change; },
+        response->mutable_next_page_token());
+  }
+
+  grpc::Status ProposeChange(grpc::ServerContext* context,
+                             const ctg::v1::ProposeChangeRequest* request,
+                             ctg::v1::Post* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_propose = *request;
+    auto it = state_.posts.find(request->name());
+    if (it == state_.posts.end()) return NotFound(request->name());
+    ctg::v1::PostChange* change = it->second.add_changes();
+    change->set_name(absl::StrCat(request->name(), "/changes/", request->change().change_id()));
+    *change->mutable_proposal() = request->change();
+    change->set_state(ctg::v1::CHANGE_STATE_PROPOSED);
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RecordCdtExchange(grpc::ServerContext* context,
+                                 const ctg::v1::RecordCdtExchangeRequest* request,
+                                 ctg::v1::Post* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_exchange = *request;
+    auto it = state_.posts.find(request->name());
+    if (it == state_.posts.end()) return NotFound(request->name());
+    ctg::v1::PostChange* change = FindChange(it->second, request->exchange().change_id());
+    if (change == nullptr) {
+      return RuleError("CHANGE_NOT_FOUND",
+                       absl::StrCat("no change ", request->exchange().change_id()));
+    }
+    ctg::v1::CdtExchangeRecorded* exchange = change->add_exchanges();
+    *exchange = request->exchange();
+    exchange->set_cdt("cdt-valmont-7");  // stamped by the server
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ApplyChange(grpc::ServerContext* context, const ctg::v1::ApplyChangeRequest* request,
+                           ctg::v1::Post* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_apply = *request;
+    auto it = state_.posts.find(request->name());
+    if (it == state_.posts.end()) return NotFound(request->name());
+    ctg::v1::PostChange* change = FindChange(it->second, request->change_id());
+    if (change == nullptr) {
+      return RuleError("CHANGE_NOT_FOUND", absl::StrCat("no change ", request->change_id()));
+    }
+    if (change->exchanges().empty()) {
+      return RuleError("CDT_EXCHANGE_REQUIRED",
+                       absl::StrCat("the change ", request->change_id(),
+                                    " rests on no exchange with the CDT (R-6)"));
+    }
+    const std::string exchange_id = request->exchange_id().empty()
+                                        ? change->exchanges().rbegin()->exchange_id()
+                                        : request->exchange_id();
+    change->set_state(ctg::v1::CHANGE_STATE_APPLIED);
+    change->set_applied_exchange(absl::StrCat(change->name(), "/exchanges/", exchange_id));
+    *change->mutable_effective_date() = request->effective_date();
+    if (change->proposal().has_organisation() &&
+        change->proposal().organisation().has_etp_hundredths()) {
+      it->second.set_etp_hundredths(change->proposal().organisation().etp_hundredths());
+    }
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GiveCafOpinionOnFiche(grpc::ServerContext* context,
+                                     const ctg::v1::GiveCafOpinionOnFicheRequest* request,
+                                     ctg::v1::Recruitment* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_fiche_opinion = *request;
+    auto it = state_.recruitments.find(request->name());
+    if (it == state_.recruitments.end()) return NotFound(request->name());
+    ctg::v1::Recruitment& r = it->second;
+    if (request->version() != r.fiche_version()) {
+      return RuleError("FICHE_VERSION_MISMATCH",
+                       absl::StrCat("the last fiche de poste is v", r.fiche_version()));
+    }
+    r.set_fiche_opinion(request->opinion());
+    r.set_step(ctg::v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF);
+    const bool favourable = request->opinion() == ctg::v1::CAF_OPINION_FAVORABLE;
+    r.set_next_step(favourable ? ctg::v1::RECRUITMENT_STEP_OFFRE_PUBLIEE
+                               : ctg::v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION);
+    r.set_awaiting(ctg::v1::STAFFING_PARTY_EMPLOYER);
+    *response = r;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GiveCafOpinionOnCandidate(grpc::ServerContext* context,
+                                         const ctg::v1::GiveCafOpinionOnCandidateRequest* request,
+                                         ctg::v1::Recruitment* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_candidate_opinion = *request;
+    auto it = state_.recruitments.find(request->name());
+    if (it == state_.recruitments.end()) return NotFound(request->name());
+    ctg::v1::Recruitment& r = it->second;
+    if (request->person() != r.candidate()) {
+      return RuleError("CANDIDATE_MISMATCH", "that person is not the chosen candidate");
+    }
+    r.set_candidate_opinion(request->opinion());
+    r.set_next_step(ctg::v1::RECRUITMENT_STEP_DECISION_EMPLOYEUR);
+    r.set_awaiting(ctg::v1::STAFFING_PARTY_EMPLOYER);
+    *response = r;
+    return grpc::Status::OK;
+  }
+
+ private:
+  static grpc::Status NotFound(const std::string& name) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat(name, " not found"));
+  }
+  static ctg::v1::PostChange* FindChange(ctg::v1::Post& post, const std::string& change_id) {
+    for (ctg::v1::PostChange& change : *post.mutable_changes()) {
+      if (change.proposal().change_id() == change_id) return &change;
+    }
+    return nullptr;
+  }
+
+  FakeCtgd& state_;
+};
 
 }  // namespace
 
@@ -350,6 +683,180 @@ ctg::v1::Ctg FixtureCtg() {
   return ctg;
 }
 
+std::map<std::string, ctg::v1::Person> FixturePersons() {
+  std::map<std::string, ctg::v1::Person> persons;
+  ctg::v1::Person& candidate = persons[kFixturePerson];
+  candidate.set_name(kFixturePerson);
+  candidate.set_organisation("organisations/200000172");
+  candidate.set_recruitment("recruitments/rec-val-orbe-2026");
+  candidate.mutable_identity()->set_given_name("Camille");
+  candidate.mutable_identity()->set_family_name("Exemple");
+  candidate.mutable_identity()->set_email("camille.exemple@example.org");
+  candidate.mutable_identity()->set_phone("01 99 00 12 34");  // a range kept for fiction
+  candidate.mutable_create_time()->set_seconds(1795000000);
+  candidate.set_etag("W/\"2\"");
+  ctg::v1::Person& erased = persons[kFixtureErasedPerson];
+  erased.set_name(kFixtureErasedPerson);
+  erased.set_organisation("organisations/200000172");
+  erased.set_erased(true);
+  erased.set_erasure_basis(ctg::v1::ERASURE_BASIS_RETENTION_EXPIRED);
+  erased.mutable_create_time()->set_seconds(1700000000);
+  erased.mutable_erase_time()->set_seconds(1790000000);
+  erased.set_etag("W/\"4\"");
+  return persons;
+}
+
+void LoadStaffingFixtures(FakeCtgd* state) {
+  const std::string ctg = "ctgs/val-orbe-2025", employer = "organisations/200000172";
+  // A post held since an applied change of personnel, with a change of ETP proposed.
+  ctg::v1::Post& held = state->posts["posts/cc-val-orbe-1"];
+  held.set_name("posts/cc-val-orbe-1");
+  held.set_ctg(ctg);
+  held.set_employer(employer);
+  held.set_etp_hundredths(100);
+  auto add_mission = [](ctg::v1::Post& post, ctg::v1::MissionArea area, const std::string& label) {
+    ctg::v1::Mission* mission = post.add_missions();
+    mission->set_area(area);
+    mission->set_label(label);
+  };
+  add_mission(held, ctg::v1::MISSION_AREA_DIAGNOSTICS, "");
+  add_mission(held, ctg::v1::MISSION_AREA_ASSISTANCE_ELUS_COPIL, "");
+  add_mission(held, ctg::v1::MISSION_AREA_LOCALE, "Accompagnement du SPPE");
+  held.add_thematiques(ctg::v1::THEMATIQUE_PETITE_ENFANCE);
+  held.add_thematiques(ctg::v1::THEMATIQUE_JEUNESSE);
+  held.set_rattachement("Direction du pôle Famille et Solidarités");
+  held.set_status(ctg::v1::POST_STATUS_POURVU);
+  ctg::v1::Assignment titulaire;
+  titulaire.set_assignment_id("titulaire-2026");
+  titulaire.set_person(kFixturePerson);
+  titulaire.set_type(ctg::v1::ASSIGNMENT_TYPE_TITULAIRE);
+  *titulaire.mutable_start_date() = Date(2026, 9, 1);
+  titulaire.set_etp_hundredths(100);
+  titulaire.set_recruitment("recruitments/rec-val-orbe-2025");
+  ctg::v1::PostAssignment* assignment = held.add_assignments();
+  *assignment->mutable_assignment() = titulaire;
+  assignment->set_change_id("personnel-2026");
+  assignment->set_active(true);
+  held.add_holders(kFixturePerson);
+  ctg::v1::PostCofinancingRecorded* cofinancing = held.add_cofinancing();
+  cofinancing->set_year(2026);
+  cofinancing->set_amount_cents(2100000);
+  cofinancing->set_rate_basis_points(6000);
+  ctg::v1::PostCafFundingRecorded* funding = held.add_caf_funding();
+  funding->set_year(2026);
+  funding->set_scheme(ctg::v1::FUNDING_SCHEME_BONUS_TERRITOIRE);
+  funding->set_amount_cents(1400000);
+  funding->set_rate_basis_points(4000);
+  *funding->mutable_decision_date() = Date(2026, 3, 12);
+  funding->set_decision_reference("CCTG-2026-014");
+  ctg::v1::PostChange* personnel = held.add_changes();
+  personnel->set_name("posts/cc-val-orbe-1/changes/personnel-2026");
+  personnel->mutable_proposal()->set_change_id("personnel-2026");
+  personnel->mutable_proposal()->set_kind(ctg::v1::CHANGE_KIND_PERSONNEL);
+  *personnel->mutable_proposal()->mutable_personnel()->add_assign() = titulaire;
+  personnel->set_state(ctg::v1::CHANGE_STATE_APPLIED);
+  ctg::v1::CdtExchangeRecorded* exchange = personnel->add_exchanges();
+  exchange->set_change_id("personnel-2026");
+  exchange->set_exchange_id("ex-1");
+  *exchange->mutable_date() = Date(2026, 8, 20);
+  exchange->set_form(ctg::v1::EXCHANGE_FORM_REUNION);
+  exchange->set_cdt("cdt-valmont-7");
+  exchange->set_conclusion("Accord sur l'arrivée de la titulaire au 1er septembre.");
+  personnel->set_applied_exchange("posts/cc-val-orbe-1/changes/personnel-2026/exchanges/ex-1");
+  *personnel->mutable_effective_date() = Date(2026, 9, 1);
+  ctg::v1::PostChange* etp = held.add_changes();
+  etp->set_name("posts/cc-val-orbe-1/changes/etp-2027");
+  etp->mutable_proposal()->set_change_id("etp-2027");
+  etp->mutable_proposal()->set_kind(ctg::v1::CHANGE_KIND_ORGANISATION);
+  etp->mutable_proposal()->mutable_organisation()->set_etp_hundredths(80);
+  etp->set_state(ctg::v1::CHANGE_STATE_PROPOSED);
+  ctg::v1::RuleWarning* warning = held.add_warnings();
+  warning->set_rule("R-1b");
+  warning->set_reason("MISSIONS_INCOMPLETE");
+  warning->set_message("Les missions 4, 5 et 6 du référentiel ne sont pas affectées au poste.");
+  held.mutable_create_time()->set_seconds(1780000000);
+  held.set_etag("W/\"9\"");
+
+  ctg::v1::Post& vacant = state->posts["posts/cc-val-orbe-2"];
+  vacant.set_name("posts/cc-val-orbe-2");
+  vacant.set_ctg(ctg);
+  vacant.set_employer(employer);
+  vacant.set_etp_hundredths(50);
+  add_mission(vacant, ctg::v1::MISSION_AREA_DIAGNOSTICS, "");
+  vacant.add_thematiques(ctg::v1::THEMATIQUE_PARENTALITE);
+  vacant.set_status(ctg::v1::POST_STATUS_EN_RECRUTEMENT);
+  vacant.set_etag("W/\"3\"");
+
+  ctg::v1::Recruitment& open = state->recruitments["recruitments/rec-val-orbe-2026"];
+  open.set_name("recruitments/rec-val-orbe-2026");
+  open.set_post("posts/cc-val-orbe-2");
+  open.set_ctg(ctg);
+  open.set_employer(employer);
+  open.set_motif(ctg::v1::RECRUITMENT_MOTIF_VACANCE);
+  open.set_status(ctg::v1::RECRUITMENT_STATUS_EN_COURS);
+  open.set_step(ctg::v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION);
+  open.set_next_step(ctg::v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF);
+  open.set_awaiting(ctg::v1::STAFFING_PARTY_CAF);
+  for (auto [step, involvement] :
+       {std::pair{ctg::v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES,
+                  ctg::v1::CAF_INVOLVEMENT_ATTENDU},
+        std::pair{ctg::v1::RECRUITMENT_STEP_JURY, ctg::v1::CAF_INVOLVEMENT_ATTENDU},
+        std::pair{ctg::v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS,
+                  ctg::v1::CAF_INVOLVEMENT_FACULTATIF}}) {
+    ctg::v1::StepInvolvement* entry = open.add_involvements();
+    entry->set_step(step);
+    entry->set_involvement(involvement);
+  }
+  open.set_candidate_choice_involvement(ctg::v1::CAF_INVOLVEMENT_ATTENDU);
+  open.set_fiche_version(2);
+  *open.mutable_last_step_date() = Date(2026, 10, 2);
+  open.set_etag("W/\"5\"");
+
+  ctg::v1::Recruitment& closed = state->recruitments["recruitments/rec-val-orbe-2025"];
+  closed.set_name("recruitments/rec-val-orbe-2025");
+  closed.set_post("posts/cc-val-orbe-1");
+  closed.set_ctg(ctg);
+  closed.set_employer(employer);
+  closed.set_motif(ctg::v1::RECRUITMENT_MOTIF_CREATION);
+  closed.set_status(ctg::v1::RECRUITMENT_STATUS_TERMINE);
+  closed.set_step(ctg::v1::RECRUITMENT_STEP_EN_POSTE);
+  closed.set_fiche_version(1);
+  closed.set_fiche_opinion(ctg::v1::CAF_OPINION_FAVORABLE);
+  closed.set_candidate(kFixturePerson);
+  closed.set_candidate_opinion(ctg::v1::CAF_OPINION_FAVORABLE);
+  closed.set_hired_person(kFixturePerson);
+  *closed.mutable_last_step_date() = Date(2026, 9, 30);
+
+  ctg::v1::CdtTask& fiche = state->queue.emplace_back();
+  fiche.set_kind(ctg::v1::CDT_TASK_KIND_FICHE_DE_POSTE_OPINION);
+  fiche.set_resource("recruitments/rec-val-orbe-2026");
+  fiche.set_post("posts/cc-val-orbe-2");
+  fiche.set_ctg(ctg);
+  fiche.set_employer(employer);
+  fiche.set_cdt("cdt-valmont-7");
+  fiche.mutable_since()->set_seconds(1790900000);
+  fiche.set_fiche_version(2);
+  ctg::v1::CdtTask& exchange_task = state->queue.emplace_back();
+  exchange_task.set_kind(ctg::v1::CDT_TASK_KIND_CDT_EXCHANGE);
+  exchange_task.set_resource("posts/cc-val-orbe-1/changes/etp-2027");
+  exchange_task.set_post("posts/cc-val-orbe-1");
+  exchange_task.set_ctg(ctg);
+  exchange_task.set_employer(employer);
+  exchange_task.set_cdt("cdt-valmont-7");
+  exchange_task.mutable_since()->set_seconds(1791000000);
+  exchange_task.set_change_kind(ctg::v1::CHANGE_KIND_ORGANISATION);
+
+  ctg::v1::AppliedChange& applied = state->applied_changes.emplace_back();
+  applied.set_name(personnel->name());
+  applied.set_post(held.name());
+  applied.set_ctg(ctg);
+  applied.set_employer(employer);
+  *applied.mutable_proposal() = personnel->proposal();
+  *applied.mutable_effective_date() = personnel->effective_date();
+  *applied.mutable_exchange() = *exchange;
+  applied.set_exchange_name(personnel->applied_exchange());
+}
+
 std::vector<ctg::v1::AuditEvent> FixtureEvents() {
   std::vector<ctg::v1::AuditEvent> events(3);
   const auto set = [](ctg::v1::AuditEvent& e, int64_t position, const std::string& id,
@@ -409,7 +916,9 @@ std::vector<tlog::Hash> FixtureLeafHashes() {
 FakeServer::FakeServer(FakeCtgd* state)
     : audit_(std::make_unique<AuditService>(state)),
       partners_(std::make_unique<PartnersService>(state)),
-      plans_(std::make_unique<PlansService>(state)) {
+      plans_(std::make_unique<PlansService>(state)),
+      persons_(std::make_unique<PersonsService>(state)),
+      staffing_(std::make_unique<StaffingService>(state)) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::experimental::LocalServerCredentials(LOCAL_TCP),
@@ -417,6 +926,8 @@ FakeServer::FakeServer(FakeCtgd* state)
   builder.RegisterService(audit_.get());
   builder.RegisterService(partners_.get());
   builder.RegisterService(plans_.get());
+  builder.RegisterService(persons_.get());
+  builder.RegisterService(staffing_.get());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }

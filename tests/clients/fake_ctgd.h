@@ -1,6 +1,8 @@
 // A stand-in for ctgd in the client tests: the AuditService over a log of fake leaves with real
-// RFC 6962 proofs and real Ed25519-signed checkpoints (ctg_tlog's own functions), and the
-// Partners and Plans services over fixtures of fictional organisations. Knobs let a test make
+// RFC 6962 proofs and real Ed25519-signed checkpoints (ctg_tlog's own functions), the
+// Partners and Plans services over fixtures of fictional organisations, the Persons service
+// over fictional persons (kept in clear: it is a fake), and the Staffing service over
+// fictional posts, recruitments, a work queue and applied changes. Knobs let a test make
 // the server lie (rewrite or truncate its log, rotate its key, tamper with a proof) to check
 // that the client notices. Served on 127.0.0.1:0 with LocalServerCredentials(LOCAL_TCP), the
 // credentials of ctgd --dev, and in-process.
@@ -19,7 +21,9 @@
 
 #include "ctg/v1/audit.grpc.pb.h"
 #include "ctg/v1/partners.grpc.pb.h"
+#include "ctg/v1/persons.grpc.pb.h"
 #include "ctg/v1/plans.grpc.pb.h"
+#include "ctg/v1/staffing.grpc.pb.h"
 #include "eventstore/tlog/checkpoint.h"
 #include "eventstore/tlog/merkle.h"
 #include "grpcpp/server.h"
@@ -84,18 +88,57 @@ struct FakeCtgd {
   bool require_token = false;
   // The events ListEvents returns (any source), two per page.
   std::vector<ctg::v1::AuditEvent> events;
+  // Persons by name (a test starts from FixturePersons()); CreatePerson adds, ErasePerson
+  // erases. CreatePerson answers with the identity (a careless server), and rejects an e-mail
+  // address ending in ".invalid" with a message that echoes the identity, so that tests check what
+  // the client prints.
+  std::map<std::string, ctg::v1::Person> persons;
+  // Every GetPerson request served, in order; the last CreatePerson and ErasePerson requests.
+  std::vector<ctg::v1::GetPersonRequest> person_reads;
+  ctg::v1::CreatePersonRequest last_create;
+  ctg::v1::ErasePersonRequest last_erase;
+  int erase_calls = 0;
+  // Staffing (a test starts from LoadStaffingFixtures). Writes change `posts` and
+  // `recruitments` as ctgd would, roughly: ApplyChange without an exchange is refused with
+  // CDT_EXCHANGE_REQUIRED, an opinion on another fiche version with FICHE_VERSION_MISMATCH.
+  std::map<std::string, ctg::v1::Post> posts;
+  std::map<std::string, ctg::v1::Recruitment> recruitments;
+  std::vector<ctg::v1::CdtTask> queue;
+  std::vector<ctg::v1::AppliedChange> applied_changes;
+  // The last requests of each kind.
+  ctg::v1::ListPostsRequest last_list_posts;
+  ctg::v1::ListRecruitmentsRequest last_list_recruitments;
+  ctg::v1::ListChangesRequest last_list_changes;
+  ctg::v1::ProposeChangeRequest last_propose;
+  ctg::v1::RecordCdtExchangeRequest last_exchange;
+  ctg::v1::ApplyChangeRequest last_apply;
+  ctg::v1::GiveCafOpinionOnFicheRequest last_fiche_opinion;
+  ctg::v1::GiveCafOpinionOnCandidateRequest last_candidate_opinion;
+  int get_recruitment_calls = 0;
 };
 
 // Fixtures: fictional organisations and a CTG.
 std::vector<ctg::v1::Organisation> FixtureOrganisations();
 ctg::v1::Ctg FixtureCtg();
+// Two fictional persons registered by organisations/200000172: kFixturePerson (Camille
+// Exemple, a candidate of recruitments/rec-val-orbe-2026) and kFixtureErasedPerson (erased when
+// its retention period ended).
+inline constexpr char kFixturePerson[] = "persons/3f9c0d2a71b84e65";
+inline constexpr char kFixtureErasedPerson[] = "persons/9a0b1c2d3e4f5a6b";
+std::map<std::string, ctg::v1::Person> FixturePersons();
+// Fictional staffing of ctgs/val-orbe-2025: posts/cc-val-orbe-1 (held by kFixturePerson since
+// an applied change of personnel, with a proposed change of ETP awaiting its exchange) and
+// posts/cc-val-orbe-2 (vacant); recruitments/rec-val-orbe-2026 (open, fiche v2 awaiting the
+// Caf's opinion) and recruitments/rec-val-orbe-2025 (closed); two tasks in the queue; one
+// applied change.
+void LoadStaffingFixtures(FakeCtgd* state);
 // Events at positions 0, 1, 2 as ctgd renders them, with the leaf hashes the event store
 // computes for them (eventstore::EncodeLeaf): FakeLog::AppendLeafHashes(FixtureLeafHashes())
 // makes a log that proves them.
 std::vector<ctg::v1::AuditEvent> FixtureEvents();
 std::vector<tlog::Hash> FixtureLeafHashes();
 
-// The three services of FakeCtgd, served on loopback and in-process.
+// The services of FakeCtgd, served on loopback and in-process.
 class FakeServer {
  public:
   explicit FakeServer(FakeCtgd* state);
@@ -106,7 +149,7 @@ class FakeServer {
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
  private:
-  std::unique_ptr<grpc::Service> audit_, partners_, plans_;
+  std::unique_ptr<grpc::Service> audit_, partners_, plans_, persons_, staffing_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };

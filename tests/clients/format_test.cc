@@ -75,6 +75,61 @@ TEST(ResourceNamesTest, SirensAndCtgIds) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("CTG id")));
 }
 
+TEST(ResourceNamesTest, PersonsAndRecruitments) {
+  EXPECT_EQ(PersonName("3f9c0d2a71b84e65").value(), "persons/3f9c0d2a71b84e65");
+  EXPECT_EQ(PersonName(" persons/3f9c0d2a71b84e65 ").value(), "persons/3f9c0d2a71b84e65");
+  EXPECT_THAT(PersonName(""), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("person id")));
+  EXPECT_THAT(PersonName("persons/a/b"), StatusIs(absl::StatusCode::kInvalidArgument, _));
+  EXPECT_EQ(RecruitmentName("rec-1").value(), "recruitments/rec-1");
+  EXPECT_THAT(RecruitmentName("recruitments/"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("recruitment id")));
+  EXPECT_EQ(IdOf("persons/3f9c0d2a71b84e65"), "3f9c0d2a71b84e65");
+  EXPECT_EQ(IdOf("plain"), "plain");
+}
+
+TEST(ErasureBasisTest, ParsesTheThreeWordsAndTheEnumNames) {
+  EXPECT_EQ(ParseErasureBasis("request").value(), ctg::v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST);
+  EXPECT_EQ(ParseErasureBasis("Retention").value(), ctg::v1::ERASURE_BASIS_RETENTION_EXPIRED);
+  EXPECT_EQ(ParseErasureBasis("no-longer-needed").value(), ctg::v1::ERASURE_BASIS_NO_LONGER_NEEDED);
+  EXPECT_EQ(ParseErasureBasis("no_longer_needed").value(), ctg::v1::ERASURE_BASIS_NO_LONGER_NEEDED);
+  EXPECT_EQ(ParseErasureBasis("data_subject_request").value(),
+            ctg::v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST);
+  EXPECT_EQ(ParseErasureBasis("ERASURE_BASIS_RETENTION_EXPIRED").value(),
+            ctg::v1::ERASURE_BASIS_RETENTION_EXPIRED);
+  EXPECT_THAT(ParseErasureBasis("unspecified"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("request"), HasSubstr("no-longer-needed"))));
+  EXPECT_THAT(ParseErasureBasis(""), StatusIs(absl::StatusCode::kInvalidArgument, _));
+  EXPECT_EQ(ErasureBasisText(ctg::v1::ERASURE_BASIS_RETENTION_EXPIRED),
+            "the retention period ended");
+  EXPECT_EQ(ErasureBasisText(ctg::v1::ERASURE_BASIS_UNSPECIFIED), "");
+}
+
+TEST(RequestIdTest, NewIdsAreDistinctVersion4Uuids) {
+  const std::string a = NewRequestId(), b = NewRequestId();
+  EXPECT_NE(a, b);
+  for (const std::string& id : {a, b}) {
+    EXPECT_TRUE(IsUuid(id)) << id;
+    EXPECT_EQ(id[14], '4') << id;
+    EXPECT_THAT(std::string("89ab"), HasSubstr(std::string(1, id[19]))) << id;
+  }
+  EXPECT_TRUE(IsUuid("1B4E28BA-2FA1-4D2E-8B3C-0A1B2C3D4E5F"));
+  EXPECT_FALSE(IsUuid("1b4e28ba2fa14d2e8b3c0a1b2c3d4e5f"));
+  EXPECT_FALSE(IsUuid("1b4e28ba-2fa1-4d2e-8b3c-0a1b2c3d4e5g"));
+  EXPECT_FALSE(IsUuid(""));
+}
+
+TEST(PersonalDataTest, CountsCharactersAndRedactsEchoedValues) {
+  EXPECT_EQ(CharCount("Zoé"), 3u);
+  EXPECT_EQ(CharCount("Nguyễn"), 6u);
+  EXPECT_EQ(CharCount(""), 0u);
+  EXPECT_EQ(RedactValues("the domain of camille.exemple@example.invalid does not exist (Camille "
+                         "EXEMPLE)",
+                         {"Camille", "Exemple", "camille.exemple@example.invalid", ""}),
+            "the domain of [personal data] does not exist ([personal data] [personal data])");
+  EXPECT_EQ(RedactValues("nothing to hide", {"", "Camille"}), "nothing to hide");
+}
+
 TEST(TimeTest, ParsesRfc3339AndDates) {
   const absl::Time june =
       absl::FromCivil(absl::CivilSecond(2026, 6, 1, 6, 0, 0), absl::UTCTimeZone());

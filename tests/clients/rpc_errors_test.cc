@@ -128,6 +128,7 @@ TEST(RpcErrorsTest, FailedPreconditionNamesTheRuleAndItsSpecifics) {
   google::rpc::ErrorInfo info = Info("DELIBERATION_REQUIRED");
   (*info.mutable_metadata())["organisation"] = "organisations/210000018";
   (*info.mutable_metadata())["rule"] = "R-16";
+  (*info.mutable_metadata())["exchange"] = "";  // empty: not listed
   std::string text = DescribeRpcError(
       WithDetails(grpc::StatusCode::FAILED_PRECONDITION,
                   "DELIBERATION_REQUIRED: Saint-Éloi-sur-Orbe has no recorded deliberation", info),

@@ -22,7 +22,7 @@ constexpr char kOwnCtg[] = "ctg-val-orbe-2025";   // Val d'Orbe's, CDT alice, th
 constexpr char kOtherCtg[] = "ctg-plaine-2024";   // Plaine's, CDT bob
 constexpr char kGoneCtg[] = "ctg-unknown-2020";   // does not resolve
 constexpr char kOrganisation[] = "org-900000002";  // the public registry
-constexpr char kOtherStream[] = "post-1";          // neither a CTG nor the registry
+constexpr char kOtherStream[] = "system-1";          // neither a CTG nor the registry
 
 struct Row {
   std::string name;

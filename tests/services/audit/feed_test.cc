@@ -49,7 +49,7 @@ TEST_F(FeedTest, CatchesUpWithWhatThePrincipalMayReadThenReportsProgress) {
   Append("ctg-val-orbe-2025", Drafted("val-orbe-2025", "a"));  // 0
   Append("ctg-plaine-2024", Drafted("plaine-2024", "b"));      // 1
   Append("org-900000002", Retitled("registry"));               // 2
-  Append("post-1", Retitled("post"));                          // 3
+  Append("system-1", Retitled("post"));                          // 3
   std::unique_ptr<Feed> feed = StartFeed(CdtAlice());
   ASSERT_NE(feed, nullptr);
   ASSERT_OK_AND_ASSIGN(std::vector<v1::SubscribeEventsResponse> messages,
@@ -140,7 +140,7 @@ TEST_F(FeedTest, ClosingTheStoreEndsTheFeed) {
 }
 
 TEST_F(FeedTest, StartPositionAndTagAreChecked) {
-  Append("post-1", Retitled("a"));
+  Append("system-1", Retitled("a"));
   FeedOptions negative;
   negative.start_position = -1;
   absl::StatusOr<std::unique_ptr<Feed>> feed = Feed::Start(*store_, CafAdmin(), Lookup(), negative);

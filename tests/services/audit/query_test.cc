@@ -211,12 +211,12 @@ TEST_F(ListEventsTest, MissingAndHiddenStreamsAreTheSameNotFound) {
   EXPECT_THAT(missing_for_admin,
               StatusIs(absl::StatusCode::kNotFound, "stream 'ctg-nowhere' not found"));
   // Streams outside CTGs and the registry are the Caf's.
-  Append("post-1", Retitled("p"));
+  Append("system-1", Retitled("p"));
   EXPECT_THAT(ListEvents(*store_, ValDOrbeAdmin(), Lookup(),
-                         Query(EventQuery::Source::kStream, "post-1", 10)),
-              StatusIs(absl::StatusCode::kNotFound, "stream 'post-1' not found"));
+                         Query(EventQuery::Source::kStream, "system-1", 10)),
+              StatusIs(absl::StatusCode::kNotFound, "stream 'system-1' not found"));
   EXPECT_OK(ListEvents(*store_, CdtAlice(), Lookup(),
-                       Query(EventQuery::Source::kStream, "post-1", 10)));
+                       Query(EventQuery::Source::kStream, "system-1", 10)));
 }
 
 TEST_F(ListEventsTest, ATagSpansStreamsAndSkipsWhatThePrincipalMayNotRead) {
@@ -224,7 +224,7 @@ TEST_F(ListEventsTest, ATagSpansStreamsAndSkipsWhatThePrincipalMayNotRead) {
   Append("ctg-val-orbe-2025", Drafted("val-orbe-2025", "a"));  // 0
   Append("ctg-plaine-2024", Drafted("plaine-2024", "b"));      // 1
   Append("org-900000002", Retitled("registry"));               // 2
-  Append("post-1", Retitled("post"));                          // 3
+  Append("system-1", Retitled("post"));                          // 3
   Append("ctg-val-orbe-2025", Retitled("a2"));                 // 4
   const EventQuery query = Query(EventQuery::Source::kTag, tag, 100);
   EXPECT_THAT(Positions(AllPages(ValDOrbeAdmin(), query)), ElementsAre(0, 2, 4));
@@ -288,9 +288,9 @@ TEST_F(ListEventsTest, APageStopsAtItsByteLimitButHoldsOneEvent) {
 }
 
 TEST_F(ListEventsTest, ARenderFailureFailsThePage) {
-  AppendRaw("post-1", "test.Event", std::string("\xff\xff\xff", 3), "");
+  AppendRaw("system-1", "test.Event", std::string("\xff\xff\xff", 3), "");
   EXPECT_THAT(ListEvents(*store_, CafAdmin(), Lookup(),
-                         Query(EventQuery::Source::kStream, "post-1", 10)),
+                         Query(EventQuery::Source::kStream, "system-1", 10)),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("metadata")));
 }
 

@@ -64,7 +64,7 @@ TEST_F(RenderTest, PayloadJsonIsProto3JsonWithTheProtoFieldNames) {
 
 TEST_F(RenderTest, UnknownTypeKeepsTheBytesWithoutJson) {
   const eventstore::RecordedEvent event = AppendRaw(
-      "post-1", "test.v9.NotAMessage", v1::EventMetadata().SerializeAsString(), "\x01\x02\x03");
+      "system-1", "test.v9.NotAMessage", v1::EventMetadata().SerializeAsString(), "\x01\x02\x03");
   ASSERT_OK_AND_ASSIGN(v1::AuditEvent rendered, Render(event));
   EXPECT_EQ(rendered.type(), "test.v9.NotAMessage");
   EXPECT_EQ(rendered.payload(), "\x01\x02\x03");
@@ -88,7 +88,7 @@ TEST_F(RenderTest, EmptyPayloadOfAKnownTypeIsAnEmptyObject) {
 
 TEST_F(RenderTest, UnparsableMetadataIsDataLoss) {
   const eventstore::RecordedEvent event =
-      AppendRaw("post-1", "test.Event", std::string("\xff\xff\xff", 3), "");
+      AppendRaw("system-1", "test.Event", std::string("\xff\xff\xff", 3), "");
   EXPECT_THAT(Render(event), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("position 0")));
 }
 

@@ -44,6 +44,9 @@ class AuthorizationMatrixTest : public RegistryTest {
  protected:
   // Calls `rpc` as `role` on the own (`own` = true) or other scope; returns the code.
   grpc::StatusCode Call(const std::string& rpc, Role role, bool own);
+  // The StaffingService's RPCs; false if `rpc` is none of them.
+  bool CallStaffing(const std::string& rpc, const platform::Principal& who, bool own,
+                    grpc::Status* status);
 
   // The log position of the first event of `stream`.
   int64_t FirstPosition(const std::string& stream) {
@@ -204,10 +207,122 @@ grpc::StatusCode AuthorizationMatrixTest::Call(const std::string& rpc, Role role
   } else if (rpc == "VerifyLog") {
     v1::VerifyLogResponse out;
     status = admin_->VerifyLog(context.get(), {}, &out);
-  } else {
+  } else if (!CallStaffing(rpc, who, own, &status)) {
     ADD_FAILURE() << "no call for " << rpc;
   }
   return status.error_code();
+}
+
+// The StaffingService rows. Allowed calls are made to fail on the request's fields, a rule or
+// an existing id, so that no row changes what the next one sees.
+bool AuthorizationMatrixTest::CallStaffing(const std::string& rpc, const platform::Principal& who,
+                                           bool own, grpc::Status* status) {
+  auto context = server_->Context(who);
+  const std::string prefix = own ? "test" : "other";
+  const std::string ctg = "ctgs/" + prefix + "-ctg";
+  const std::string post = "posts/" + prefix + "-post";
+  const std::string recruitment = "recruitments/" + prefix + "-recruitment";
+  const std::string replacement = "replacements/" + prefix + "-replacement";
+  const bool caf = who.HasRole(Role::kCafAdmin) || who.HasRole(Role::kCafCdt) ||
+                   who.HasRole(Role::kCafCommission);
+  v1::Post post_out;
+  v1::Recruitment recruitment_out;
+  v1::Replacement replacement_out;
+  // Each step of a recruitment or a replacement, with nothing filled in but its name.
+#define CTG_STEP(Rpc, name, out)                   \
+  if (rpc == #Rpc) {                               \
+    v1::Rpc##Request r;                            \
+    r.set_name(name);                              \
+    *status = staffing_->Rpc(context.get(), r, out); \
+    return true;                                   \
+  }
+  CTG_STEP(TransitionPost, post, &post_out)       // no status: INVALID_ARGUMENT
+  CTG_STEP(RecordCofinancing, post, &post_out)    // no year
+  CTG_STEP(RecordCafFunding, post, &post_out)     // no year
+  CTG_STEP(ProposeChange, post, &post_out)        // no change
+  CTG_STEP(RecordCdtExchange, post, &post_out)    // no exchange (or CDT_NOT_ASSIGNED)
+  CTG_STEP(ApplyChange, post, &post_out)          // no change id
+  CTG_STEP(WithdrawChange, post, &post_out)       // no change id
+  CTG_STEP(AgreeCadrage, recruitment, &recruitment_out)  // no date
+  CTG_STEP(SubmitFicheDePoste, recruitment, &recruitment_out)
+  CTG_STEP(GiveCafOpinionOnFiche, recruitment, &recruitment_out)
+  CTG_STEP(PublishOffer, recruitment, &recruitment_out)
+  CTG_STEP(CloseApplications, recruitment, &recruitment_out)
+  CTG_STEP(ShortlistCandidates, recruitment, &recruitment_out)
+  CTG_STEP(HoldJury, recruitment, &recruitment_out)
+  CTG_STEP(SynthesiseInterviews, recruitment, &recruitment_out)
+  CTG_STEP(SkipRecruitmentStep, recruitment, &recruitment_out)
+  CTG_STEP(ChooseCandidate, recruitment, &recruitment_out)
+  CTG_STEP(GiveCafOpinionOnCandidate, recruitment, &recruitment_out)
+  CTG_STEP(TakeEmployerDecision, recruitment, &recruitment_out)
+  CTG_STEP(HirePerson, recruitment, &recruitment_out)
+  CTG_STEP(CompleteIntegration, recruitment, &recruitment_out)
+  CTG_STEP(CloseRecruitment, recruitment, &recruitment_out)
+  CTG_STEP(CancelRecruitment, recruitment, &recruitment_out)  // no reason: REASON_REQUIRED
+  CTG_STEP(ValidateReplacement, replacement, &replacement_out)
+  CTG_STEP(RefuseReplacement, replacement, &replacement_out)
+  CTG_STEP(StartReplacement, replacement, &replacement_out)
+  CTG_STEP(EndReplacement, replacement, &replacement_out)
+  CTG_STEP(CancelReplacement, replacement, &replacement_out)  // no reason: REASON_REQUIRED
+  CTG_STEP(GetPost, post, &post_out)
+  CTG_STEP(GetRecruitment, recruitment, &recruitment_out)
+  CTG_STEP(GetReplacement, replacement, &replacement_out)
+#undef CTG_STEP
+  if (rpc == "CreatePost") {  // an existing id: ALREADY_EXISTS once allowed
+    v1::CreatePostRequest r;
+    r.set_post_id(prefix + "-post");
+    r.mutable_post()->set_ctg(ctg);
+    r.mutable_post()->set_employer(absl::StrCat(
+        "organisations/", own && !caf ? who.organisation : (own ? kEpci : kOtherEpci)));
+    r.mutable_post()->set_etp_hundredths(100);
+    *status = staffing_->CreatePost(context.get(), r, &post_out);
+  } else if (rpc == "OpenRecruitment") {  // an existing id: ALREADY_EXISTS once allowed
+    v1::OpenRecruitmentRequest r;
+    r.set_recruitment_id(prefix + "-recruitment");
+    r.mutable_recruitment()->set_post(post);
+    r.mutable_recruitment()->set_motif(v1::RECRUITMENT_MOTIF_VACANCE);
+    *r.mutable_date() = Date(2025, 2, 1);
+    *status = staffing_->OpenRecruitment(context.get(), r, &recruitment_out);
+  } else if (rpc == "RequestReplacement") {  // an existing id: ALREADY_EXISTS once allowed
+    v1::RequestReplacementRequest r;
+    r.set_replacement_id(prefix + "-replacement");
+    r.mutable_replacement()->set_post(post);
+    r.mutable_replacement()->set_person(own ? own_person_ : other_person_);
+    r.mutable_replacement()->set_etp_hundredths(10);
+    *r.mutable_replacement()->mutable_start_date() = Date(2025, 3, 1);
+    *status = staffing_->RequestReplacement(context.get(), r, &replacement_out);
+  } else if (rpc == "ListPosts") {  // filtered on the CTG: NOT_FOUND if hidden
+    v1::ListPostsRequest r;
+    r.set_ctg(ctg);
+    v1::ListPostsResponse out;
+    *status = staffing_->ListPosts(context.get(), r, &out);
+    if (status->ok() && (out.posts_size() != 1 || out.posts(0).name() != post)) {
+      *status = grpc::Status(grpc::StatusCode::INTERNAL, "the CTG's post is not listed");
+    }
+  } else if (rpc == "ListRecruitments") {
+    v1::ListRecruitmentsRequest r;
+    r.set_ctg(ctg);
+    v1::ListRecruitmentsResponse out;
+    *status = staffing_->ListRecruitments(context.get(), r, &out);
+  } else if (rpc == "ListReplacements") {
+    v1::ListReplacementsRequest r;
+    r.set_ctg(ctg);
+    v1::ListReplacementsResponse out;
+    *status = staffing_->ListReplacements(context.get(), r, &out);
+  } else if (rpc == "ListCdtWorkQueue") {
+    v1::ListCdtWorkQueueRequest r;
+    r.set_ctg(ctg);
+    v1::ListCdtWorkQueueResponse out;
+    *status = staffing_->ListCdtWorkQueue(context.get(), r, &out);
+  } else if (rpc == "ListChanges") {
+    v1::ListChangesRequest r;
+    r.set_ctg(ctg);
+    v1::ListChangesResponse out;
+    *status = staffing_->ListChanges(context.get(), r, &out);
+  } else {
+    return false;
+  }
+  return true;
 }
 
 struct Row {
@@ -245,6 +360,47 @@ const Row kMatrix[] = {
     {"ErasePerson",        {{A, A}, {H, H}, {H, H}, {A, H}, {H, H}, {H, H}, {H, H}}},
     {"ListBackups",        {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"VerifyLog",          {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
+    // StaffingService. Reads are the CTG's; the employer's steps its collectivité's; the
+    // Caf's steps the portfolio's CDT's; caf_admin takes both sides; the commission reads.
+    {"GetPost",            {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
+    {"ListPosts",          {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
+    {"CreatePost",         {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"TransitionPost",     {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"RecordCofinancing",  {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"RecordCafFunding",   {{A, A}, {A, H}, {D, D}, {D, H}, {D, H}, {D, H}, {D, H}}},
+    {"ProposeChange",      {{A, A}, {A, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"RecordCdtExchange",  {{A, A}, {A, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"ApplyChange",        {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"WithdrawChange",     {{A, A}, {A, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"OpenRecruitment",    {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"GetRecruitment",     {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
+    {"ListRecruitments",   {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
+    {"AgreeCadrage",       {{A, A}, {A, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"SubmitFicheDePoste", {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"GiveCafOpinionOnFiche", {{A, A}, {A, H}, {D, D}, {D, H}, {D, H}, {D, H}, {D, H}}},
+    {"PublishOffer",       {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"CloseApplications",  {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"ShortlistCandidates",{{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"HoldJury",           {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"SynthesiseInterviews",{{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"SkipRecruitmentStep",{{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"ChooseCandidate",    {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"GiveCafOpinionOnCandidate", {{A, A}, {A, H}, {D, D}, {D, H}, {D, H}, {D, H}, {D, H}}},
+    {"TakeEmployerDecision",{{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"HirePerson",         {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"CompleteIntegration",{{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"CloseRecruitment",   {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"CancelRecruitment",  {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"RequestReplacement", {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"ValidateReplacement",{{A, A}, {A, H}, {D, D}, {D, H}, {D, H}, {D, H}, {D, H}}},
+    {"RefuseReplacement",  {{A, A}, {A, H}, {D, D}, {D, H}, {D, H}, {D, H}, {D, H}}},
+    {"StartReplacement",   {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"EndReplacement",     {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"CancelReplacement",  {{A, A}, {D, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
+    {"GetReplacement",     {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
+    {"ListReplacements",   {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
+    {"ListCdtWorkQueue",   {{A, A}, {A, H}, {A, A}, {D, H}, {D, H}, {D, H}, {D, H}}},
+    {"ListChanges",        {{A, A}, {A, H}, {A, A}, {A, H}, {A, H}, {A, H}, {A, H}}},
 };
 
 TEST_F(AuthorizationMatrixTest, EveryRpcEveryRoleOwnAndOtherScope) {

@@ -296,6 +296,21 @@ TEST_F(CtgdTest, SigtermDrainsAndExitsZeroAndTheStoreSurvivesARestart) {
   v1::GetCtgRequest get;
   get.set_name("ctgs/test-ctg");
   ASSERT_TRUE(plans_->GetCtg(AdminContext().get(), get, &before).ok());
+  // The staffing read models are folded from the log again too.
+  v1::GetPostRequest get_post;
+  get_post.set_name("posts/test-post");
+  v1::Post post_before;
+  ASSERT_TRUE(staffing_->GetPost(AdminContext().get(), get_post, &post_before).ok());
+  v1::GetRecruitmentRequest get_recruitment;
+  get_recruitment.set_name("recruitments/test-recruitment");
+  v1::Recruitment recruitment_before;
+  ASSERT_TRUE(
+      staffing_->GetRecruitment(AdminContext().get(), get_recruitment, &recruitment_before).ok());
+  v1::GetReplacementRequest get_replacement;
+  get_replacement.set_name("replacements/test-replacement");
+  v1::Replacement replacement_before;
+  ASSERT_TRUE(
+      staffing_->GetReplacement(AdminContext().get(), get_replacement, &replacement_before).ok());
   EXPECT_EQ(server_->Stop(SIGTERM), 0);
   EXPECT_THAT(server_->Logs(), HasSubstr("\"msg\":\"stopped\""));
 
@@ -309,9 +324,21 @@ TEST_F(CtgdTest, SigtermDrainsAndExitsZeroAndTheStoreSurvivesARestart) {
   admin_ = v1::AdminService::NewStub(server_->Channel());
   partners_ = v1::PartnersService::NewStub(server_->Channel());
   audit_ = v1::AuditService::NewStub(server_->Channel());
+  staffing_ = v1::StaffingService::NewStub(server_->Channel());
   v1::Ctg after;
   ASSERT_TRUE(plans_->GetCtg(AdminContext().get(), get, &after).ok());
   EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString());
+  v1::Post post_after;
+  ASSERT_TRUE(staffing_->GetPost(AdminContext().get(), get_post, &post_after).ok());
+  EXPECT_EQ(post_after.SerializeAsString(), post_before.SerializeAsString());
+  v1::Recruitment recruitment_after;
+  ASSERT_TRUE(
+      staffing_->GetRecruitment(AdminContext().get(), get_recruitment, &recruitment_after).ok());
+  EXPECT_EQ(recruitment_after.SerializeAsString(), recruitment_before.SerializeAsString());
+  v1::Replacement replacement_after;
+  ASSERT_TRUE(
+      staffing_->GetReplacement(AdminContext().get(), get_replacement, &replacement_after).ok());
+  EXPECT_EQ(replacement_after.SerializeAsString(), replacement_before.SerializeAsString());
 }
 
 TEST(CrashTest, SigkillUnderLoadLosesNoAcknowledgedCommand) {

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <tuple>
+
 namespace ctg::testing {
 
 TempDir* RegistryTest::dir_ = nullptr;
@@ -11,6 +13,7 @@ std::unique_ptr<v1::PlansService::Stub> RegistryTest::plans_;
 std::unique_ptr<v1::AuditService::Stub> RegistryTest::audit_;
 std::unique_ptr<v1::AdminService::Stub> RegistryTest::admin_;
 std::unique_ptr<v1::PersonsService::Stub> RegistryTest::persons_;
+std::unique_ptr<v1::StaffingService::Stub> RegistryTest::staffing_;
 std::string RegistryTest::own_person_;
 std::string RegistryTest::other_person_;
 
@@ -49,6 +52,7 @@ void RegistryTest::SetUpTestSuite() {
   audit_ = v1::AuditService::NewStub(channel);
   admin_ = v1::AdminService::NewStub(channel);
   persons_ = v1::PersonsService::NewStub(channel);
+  staffing_ = v1::StaffingService::NewStub(channel);
 
   const std::pair<const char*, v1::OrganisationType> orgs[] = {
       {kCaf, v1::ORGANISATION_TYPE_CAF},
@@ -102,6 +106,38 @@ void RegistryTest::SetUpTestSuite() {
   v1::Ctg response;
   grpc::Status status = plans_->AssignCdt(AdminContext().get(), assign, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Staffing: a post of each CTG's porteur, a recruitment opened and a replacement requested.
+  for (const auto& [prefix, employer, person] :
+       {std::tuple<std::string, std::string, std::string>{"test", kEpci, own_person_},
+        {"other", kOtherEpci, other_person_}}) {
+    v1::CreatePostRequest create;
+    create.set_post_id(prefix + "-post");
+    create.mutable_post()->set_ctg("ctgs/" + prefix + "-ctg");
+    create.mutable_post()->set_employer("organisations/" + employer);
+    create.mutable_post()->set_etp_hundredths(100);
+    create.mutable_post()->set_status(v1::POST_STATUS_VACANT);
+    v1::Post post;
+    status = staffing_->CreatePost(AdminContext().get(), create, &post);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    v1::OpenRecruitmentRequest open;
+    open.set_recruitment_id(prefix + "-recruitment");
+    open.mutable_recruitment()->set_post(post.name());
+    open.mutable_recruitment()->set_motif(v1::RECRUITMENT_MOTIF_CREATION);
+    *open.mutable_date() = Date(2025, 1, 15);
+    v1::Recruitment recruitment;
+    status = staffing_->OpenRecruitment(AdminContext().get(), open, &recruitment);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    v1::RequestReplacementRequest replace;
+    replace.set_replacement_id(prefix + "-replacement");
+    replace.mutable_replacement()->set_post(post.name());
+    replace.mutable_replacement()->set_person(person);
+    replace.mutable_replacement()->set_etp_hundredths(50);
+    *replace.mutable_replacement()->mutable_start_date() = Date(2025, 3, 1);
+    v1::Replacement replacement;
+    status = staffing_->RequestReplacement(AdminContext().get(), replace, &replacement);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
 }
 
 void RegistryTest::TearDownTestSuite() {
@@ -110,6 +146,7 @@ void RegistryTest::TearDownTestSuite() {
   audit_.reset();
   admin_.reset();
   persons_.reset();
+  staffing_.reset();
   if (server_ != nullptr) server_->Stop(SIGTERM);
   delete server_;
   server_ = nullptr;

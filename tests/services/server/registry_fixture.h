@@ -1,7 +1,10 @@
 // A ctgd with TLS and real tokens, and a small registry made through the API: the Caf, two
 // EPCI, a commune and a partner; CTG "test-ctg" (porteur kEpci, member kCommune, partner
 // kPartnerOrg, followed by CDT "cdt-1") and CTG "other-ctg" (porteur kOtherEpci, no CDT);
-// a person registered by kEpci and one by kOtherEpci.
+// a person registered by kEpci and one by kOtherEpci; on each CTG, a post of its porteur
+// ("test-post", "other-post"), a recruitment of it just opened ("test-recruitment",
+// "other-recruitment") and a replacement on it requested for that person ("test-replacement",
+// "other-replacement").
 #ifndef CTG_TESTS_SERVICES_SERVER_REGISTRY_FIXTURE_H_
 #define CTG_TESTS_SERVICES_SERVER_REGISTRY_FIXTURE_H_
 
@@ -13,6 +16,7 @@
 #include "ctg/v1/partners.grpc.pb.h"
 #include "ctg/v1/persons.grpc.pb.h"
 #include "ctg/v1/plans.grpc.pb.h"
+#include "ctg/v1/staffing.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/services/server/ctgd_harness.h"
 #include "tests/testing/temp_dir.h"
@@ -40,6 +44,7 @@ class RegistryTest : public ::testing::Test {
   static std::unique_ptr<v1::AuditService::Stub> audit_;
   static std::unique_ptr<v1::AdminService::Stub> admin_;
   static std::unique_ptr<v1::PersonsService::Stub> persons_;
+  static std::unique_ptr<v1::StaffingService::Stub> staffing_;
   // Persons registered by kEpci and by kOtherEpci (`persons/{id}`).
   static std::string own_person_;
   static std::string other_person_;

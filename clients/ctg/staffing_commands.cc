@@ -1,0 +1,666 @@
+// `ctg posts …`, `ctg recruitments …`, `ctg queue`, `ctg changes`: the chargé de coopération
+// posts, their recruitments with the Caf, and the change control with the CDT.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "clients/ctg/commands.h"
+#include "clients/ctg/format.h"
+#include "clients/ctg/paging.h"
+#include "clients/ctg/rpc_errors.h"
+#include "clients/ctg/staffing_format.h"
+#include "clients/ctg/table.h"
+
+namespace ctg::cli {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+template <typename Enum>
+std::string Short(const google::protobuf::EnumDescriptor* type, Enum value) {
+  return EnumShortName(type, static_cast<int>(value));
+}
+std::string PostStatusName(ctg::v1::PostStatus status) {
+  return Short(ctg::v1::PostStatus_descriptor(), status);
+}
+std::string ChangeKindName(ctg::v1::ChangeKind kind) {
+  return Short(ctg::v1::ChangeKind_descriptor(), kind);
+}
+std::string OpinionName(ctg::v1::CafOpinion opinion) {
+  return Short(ctg::v1::CafOpinion_descriptor(), opinion);
+}
+std::string PartyName(ctg::v1::StaffingParty party) {
+  return Short(ctg::v1::StaffingParty_descriptor(), party);
+}
+
+void MoreHint(Output& output, absl::string_view what, const std::string& next_page_token) {
+  if (output.json || next_page_token.empty()) return;
+  *output.err << "more " << what << ": rerun with --all, or with --page_token=" << next_page_token
+              << "\n";
+}
+
+// Every line of `text` indented by two spaces.
+std::string Indent(const std::string& text) {
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    absl::StrAppend(&out, "  ", line, "\n");
+  }
+  return out;
+}
+
+std::string HoldersText(const ctg::v1::Post& post) {
+  return post.holders().empty() ? "none" : absl::StrJoin(post.holders(), ", ");
+}
+
+// "applied, effective 2026-09-01, on exchange ex-1" / "proposed" / "withdrawn".
+std::string ChangeStateText(const ctg::v1::PostChange& change) {
+  std::string state = Short(ctg::v1::ChangeState_descriptor(), change.state());
+  if (change.state() == ctg::v1::CHANGE_STATE_APPLIED) {
+    if (std::string day = FormatDate(change.effective_date()); !day.empty())
+      absl::StrAppend(&state, ", effective ", day);
+    if (!change.applied_exchange().empty())
+      absl::StrAppend(&state, ", on exchange ", IdOf(change.applied_exchange()));
+  } else if (change.state() == ctg::v1::CHANGE_STATE_PROPOSED && change.exchanges().empty()) {
+    absl::StrAppend(&state, ", awaiting its exchange with the CDT");
+  }
+  return state;
+}
+
+// The changes of a post, each with its exchanges with the CDT.
+std::string RenderChanges(const ctg::v1::Post& post) {
+  if (post.changes().empty()) return "\nno changes\n";
+  std::string out = "\nchanges\n";
+  for (const ctg::v1::PostChange& change : post.changes()) {
+    const std::string id =
+        change.proposal().change_id().empty() ? IdOf(change.name()) : change.proposal().change_id();
+    absl::StrAppend(&out, SanitizeForTerminal(id), "  ", ChangeKindName(change.proposal().kind()),
+                    "  ", SanitizeForTerminal(ChangeStateText(change)), "\n  ",
+                    SanitizeForTerminal(ProposalSummary(change.proposal())), "\n");
+    if (change.exchanges().empty()) continue;
+    const std::string applied = IdOf(change.applied_exchange());
+    Table exchanges(
+        {{"EXCHANGE"}, {"DATE"}, {"FORM"}, {"CDT", 24}, {"CONCLUSION", 70}, {"APPLIED ON"}});
+    for (const ctg::v1::CdtExchangeRecorded& exchange : change.exchanges()) {
+      exchanges.AddRow({exchange.exchange_id(), FormatDate(exchange.date()),
+                        Short(ctg::v1::ExchangeForm_descriptor(), exchange.form()), exchange.cdt(),
+                        exchange.conclusion(),
+                        !applied.empty() && exchange.exchange_id() == applied ? "yes" : ""});
+    }
+    absl::StrAppend(&out, Indent(exchanges.Render()));
+  }
+  return out;
+}
+
+std::string RenderFunding(const ctg::v1::Post& post) {
+  struct Year {
+    const ctg::v1::PostCofinancingRecorded* cofinancing = nullptr;
+    const ctg::v1::PostCafFundingRecorded* caf = nullptr;
+  };
+  std::map<int32_t, Year> years;
+  for (const auto& record : post.cofinancing()) years[record.year()].cofinancing = &record;
+  for (const auto& record : post.caf_funding()) years[record.year()].caf = &record;
+  if (years.empty()) return "\nno funding recorded\n";
+  const auto rate = [](int32_t basis_points) {
+    return basis_points == 0 ? std::string()
+                             : absl::StrCat(basis_points / 100, ".",
+                                            absl::StrCat(100 + basis_points % 100).substr(1), " %");
+  };
+  Table table({{"YEAR"},
+               {"CO-FINANCING", 0, true},
+               {"RATE", 0, true},
+               {"CAF FUNDING", 0, true},
+               {"RATE", 0, true},
+               {"SCHEME"},
+               {"DECISION", 40}});
+  for (const auto& [year, record] : years) {
+    std::vector<std::string> row = {absl::StrCat(year), "", "", "", "", "", ""};
+    if (record.cofinancing != nullptr) {
+      row[1] = FormatCents(record.cofinancing->amount_cents());
+      row[2] = rate(record.cofinancing->rate_basis_points());
+    }
+    if (record.caf != nullptr) {
+      row[3] = FormatCents(record.caf->amount_cents());
+      row[4] = rate(record.caf->rate_basis_points());
+      row[5] = Short(ctg::v1::FundingScheme_descriptor(), record.caf->scheme());
+      row[6] = absl::StrCat(record.caf->decision_reference(), " of ",
+                            FormatDate(record.caf->decision_date()));
+    }
+    table.AddRow(std::move(row));
+  }
+  return absl::StrCat("\nfunding\n", table.Render());
+}
+
+std::string RenderWarnings(const google::protobuf::RepeatedPtrField<ctg::v1::RuleWarning>& list) {
+  if (list.empty()) return "\nno rule warnings\n";
+  Table warnings({{"RULE"}, {"REASON"}, {"MESSAGE", 90}});
+  for (const ctg::v1::RuleWarning& warning : list) {
+    warnings.AddRow({warning.rule(), warning.reason(), warning.message()});
+  }
+  return absl::StrCat("\nrule warnings\n", warnings.Render());
+}
+
+std::string InvolvementName(ctg::v1::CafInvolvement involvement) {
+  return Short(ctg::v1::CafInvolvement_descriptor(), involvement);
+}
+
+// "v2, favorable" / "v2, awaiting the Caf's opinion" / "none submitted".
+std::string FicheText(const ctg::v1::Recruitment& recruitment) {
+  if (recruitment.fiche_version() == 0) return "none submitted";
+  const std::string opinion = OpinionName(recruitment.fiche_opinion());
+  return absl::StrCat("v", recruitment.fiche_version(), ", ",
+                      opinion.empty() ? "awaiting the Caf's opinion" : opinion);
+}
+
+std::string CandidateText(const ctg::v1::Recruitment& recruitment) {
+  if (recruitment.candidate().empty()) return "none chosen";
+  const std::string opinion = OpinionName(recruitment.candidate_opinion());
+  return absl::StrCat(recruitment.candidate(), ", ",
+                      opinion.empty() ? "awaiting the Caf's opinion" : opinion);
+}
+
+// A write that may have happened although no answer came back: say how to retry safely.
+absl::Status WriteError(const grpc::Status& status, const CallSettings& call,
+                        const std::string& request_id) {
+  std::string message = DescribeRpcError(status, call);
+  const grpc::StatusCode code = status.error_code();
+  if ((code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
+       code == grpc::StatusCode::UNKNOWN) &&
+      !request_id.empty()) {
+    absl::StrAppend(&message,
+                    "\n  it may have been recorded all the same: rerun with --request_id ",
+                    request_id, " so that the retry cannot record it twice");
+  }
+  return absl::Status(static_cast<absl::StatusCode>(code), message);
+}
+
+const ctg::v1::PostChange* FindChange(const ctg::v1::Post& post, const std::string& change_id) {
+  for (const ctg::v1::PostChange& change : post.changes()) {
+    if (change.proposal().change_id() == change_id || IdOf(change.name()) == change_id)
+      return &change;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::Status RunPostsList(ctg::v1::StaffingService::StubInterface& staffing,
+                          const CallSettings& call, const PostsListArgs& args, Output& output) {
+  ctg::v1::ListPostsResponse response;
+  absl::Status status = FetchPages(
+      args.page_token, args.all,
+      [&](const std::string& token, ctg::v1::ListPostsResponse* page) {
+        ctg::v1::ListPostsRequest request;
+        request.set_page_size(args.page_size);
+        request.set_page_token(token);
+        request.set_ctg(args.ctg);
+        request.set_employer(args.employer);
+        request.set_status(args.status);
+        request.set_view(ctg::v1::POST_VIEW_BASIC);
+        grpc::ClientContext context;
+        PrepareContext(call, &context);
+        return RpcError(staffing.ListPosts(&context, request, page), call);
+      },
+      &response);
+  if (!status.ok()) return status;
+  if (output.json) {
+    *output.out << ToJsonLine(response);
+    return absl::OkStatus();
+  }
+  if (response.posts().empty()) {
+    *output.err << "no posts match\n";
+  } else {
+    Table table({{"ID"},
+                 {"CTG"},
+                 {"EMPLOYER"},
+                 {"STATUS"},
+                 {"ETP", 0, true},
+                 {"HOLDERS", 40},
+                 {"TH\xC3\x89MATIQUES", 40},
+                 {"WARNINGS", 0, true}});
+    for (const ctg::v1::Post& post : response.posts()) {
+      table.AddRow({IdOf(post.name()), IdOf(post.ctg()), SirenOf(post.employer()),
+                    PostStatusName(post.status()), FormatEtp(post.etp_hundredths()),
+                    post.holders().empty() ? "" : absl::StrJoin(post.holders(), ", "),
+                    ThematiquesText(post.thematiques()), absl::StrCat(post.warnings_size())});
+    }
+    *output.out << table.Render();
+  }
+  MoreHint(output, "posts", response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status RunPostsShow(ctg::v1::StaffingService::StubInterface& staffing,
+                          const CallSettings& call, const std::string& name, Output& output) {
+  ctg::v1::GetPostRequest request;
+  request.set_name(name);
+  request.set_view(ctg::v1::POST_VIEW_FULL);
+  ctg::v1::Post post;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = staffing.GetPost(&context, request, &post); !status.ok()) {
+    return RpcError(status, call);
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(post);
+    return absl::OkStatus();
+  }
+  *output.out << RenderFields({
+      {"name", post.name()},
+      {"ctg", post.ctg()},
+      {"employer", post.employer()},
+      {"status", PostStatusName(post.status())},
+      {"etp", FormatEtp(post.etp_hundredths())},
+      {"holders", HoldersText(post)},
+      {"thématiques", ThematiquesText(post.thematiques())},
+      {"rattachement", post.rattachement()},
+      {"created", FormatTimestamp(post.create_time())},
+      {"updated", FormatTimestamp(post.update_time())},
+      {"etag", post.etag()},
+  });
+  if (post.missions().empty()) {
+    *output.out << "\nno missions\n";
+  } else {
+    Table missions({{"MISSION"}, {"LABEL", 70}});
+    for (const ctg::v1::Mission& mission : post.missions()) {
+      missions.AddRow({Short(ctg::v1::MissionArea_descriptor(), mission.area()), mission.label()});
+    }
+    *output.out << "\nmissions\n" << missions.Render();
+  }
+  if (post.assignments().empty()) {
+    *output.out << "\nno assignments\n";
+  } else {
+    Table assignments({{"ASSIGNMENT"},
+                       {"PERSON"},
+                       {"TYPE"},
+                       {"ETP", 0, true},
+                       {"FROM"},
+                       {"PLANNED END"},
+                       {"ENDED"},
+                       {"CHANGE"}});
+    for (const ctg::v1::PostAssignment& entry : post.assignments()) {
+      const ctg::v1::Assignment& a = entry.assignment();
+      assignments.AddRow(
+          {a.assignment_id(), a.person(), Short(ctg::v1::AssignmentType_descriptor(), a.type()),
+           FormatEtp(a.etp_hundredths()), FormatDate(a.start_date()), FormatDate(a.end_date()),
+           entry.active() ? "active" : FormatDate(entry.ended_on()), entry.change_id()});
+    }
+    *output.out << "\nassignments\n" << assignments.Render();
+  }
+  *output.out << RenderFunding(post) << RenderChanges(post) << RenderWarnings(post.warnings());
+  return absl::OkStatus();
+}
+
+absl::Status RunRecruitmentsList(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const RecruitmentsListArgs& args,
+                                 Output& output) {
+  ctg::v1::ListRecruitmentsResponse response;
+  absl::Status status = FetchPages(
+      args.page_token, args.all,
+      [&](const std::string& token, ctg::v1::ListRecruitmentsResponse* page) {
+        ctg::v1::ListRecruitmentsRequest request;
+        request.set_page_size(args.page_size);
+        request.set_page_token(token);
+        request.set_ctg(args.ctg);
+        request.set_post(args.post);
+        request.set_status(args.status);
+        grpc::ClientContext context;
+        PrepareContext(call, &context);
+        return RpcError(staffing.ListRecruitments(&context, request, page), call);
+      },
+      &response);
+  if (!status.ok()) return status;
+  if (output.json) {
+    *output.out << ToJsonLine(response);
+    return absl::OkStatus();
+  }
+  if (response.recruitments().empty()) {
+    *output.err << (args.status == ctg::v1::RECRUITMENT_STATUS_EN_COURS
+                        ? "no open recruitments match (--status any lists closed ones too)\n"
+                        : "no recruitments match\n");
+  } else {
+    Table table({{"ID"},
+                 {"POST"},
+                 {"CTG"},
+                 {"MOTIF"},
+                 {"STATUS"},
+                 {"STEP"},
+                 {"NEXT"},
+                 {"AWAITING"},
+                 {"SINCE"}});
+    for (const ctg::v1::Recruitment& r : response.recruitments()) {
+      table.AddRow({IdOf(r.name()), IdOf(r.post()), IdOf(r.ctg()),
+                    Short(ctg::v1::RecruitmentMotif_descriptor(), r.motif()),
+                    Short(ctg::v1::RecruitmentStatus_descriptor(), r.status()), StepText(r.step()),
+                    StepText(r.next_step()), PartyName(r.awaiting()),
+                    FormatDate(r.last_step_date())});
+    }
+    *output.out << table.Render();
+  }
+  MoreHint(output, "recruitments", response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status RunRecruitmentsShow(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const std::string& name,
+                                 Output& output) {
+  ctg::v1::GetRecruitmentRequest request;
+  request.set_name(name);
+  ctg::v1::Recruitment r;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = staffing.GetRecruitment(&context, request, &r); !status.ok()) {
+    return RpcError(status, call);
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(r);
+    return absl::OkStatus();
+  }
+  std::vector<std::string> involvements;
+  for (const ctg::v1::StepInvolvement& involvement : r.involvements()) {
+    involvements.push_back(absl::StrCat(StepText(involvement.step()), ": ",
+                                        InvolvementName(involvement.involvement())));
+  }
+  if (r.candidate_choice_involvement() != ctg::v1::CAF_INVOLVEMENT_UNSPECIFIED) {
+    involvements.push_back(absl::StrCat("choice of the candidate: ",
+                                        InvolvementName(r.candidate_choice_involvement())));
+  }
+  std::vector<std::string> skipped;
+  for (int step : r.skipped_steps()) {
+    skipped.push_back(StepText(static_cast<ctg::v1::RecruitmentStep>(step)));
+  }
+  Fields fields = {
+      {"name", r.name()},
+      {"post", r.post()},
+      {"ctg", r.ctg()},
+      {"employer", r.employer()},
+      {"motif", Short(ctg::v1::RecruitmentMotif_descriptor(), r.motif())},
+      {"status", Short(ctg::v1::RecruitmentStatus_descriptor(), r.status())},
+      {"step", StepText(r.step())},
+      {"last step on", FormatDate(r.last_step_date())},
+      {"next step",
+       r.next_step() == ctg::v1::RECRUITMENT_STEP_UNSPECIFIED
+           ? "none: the recruitment is over"
+           : absl::StrCat(StepText(r.next_step()), ", awaiting ", PartyName(r.awaiting()))},
+      {"caf involvement",
+       involvements.empty() ? "not agreed yet (cadrage R1)" : absl::StrJoin(involvements, "; ")},
+      {"fiche de poste", FicheText(r)},
+      {"candidate", CandidateText(r)},
+      {"hired", r.hired_person()},
+      {"skipped steps", absl::StrJoin(skipped, ", ")},
+      {"created", FormatTimestamp(r.create_time())},
+      {"updated", FormatTimestamp(r.update_time())},
+      {"etag", r.etag()},
+  };
+  *output.out << RenderFields(fields);
+  return absl::OkStatus();
+}
+
+absl::Status RunQueue(ctg::v1::StaffingService::StubInterface& staffing, const CallSettings& call,
+                      const QueueArgs& args, Output& output) {
+  ctg::v1::ListCdtWorkQueueResponse response;
+  absl::Status status = FetchPages(
+      args.page_token, args.all,
+      [&](const std::string& token, ctg::v1::ListCdtWorkQueueResponse* page) {
+        ctg::v1::ListCdtWorkQueueRequest request;
+        request.set_page_size(args.page_size);
+        request.set_page_token(token);
+        request.set_ctg(args.ctg);
+        request.set_kind(args.kind);
+        grpc::ClientContext context;
+        PrepareContext(call, &context);
+        return RpcError(staffing.ListCdtWorkQueue(&context, request, page), call);
+      },
+      &response);
+  if (!status.ok()) return status;
+  if (output.json) {
+    *output.out << ToJsonLine(response);
+    return absl::OkStatus();
+  }
+  if (response.tasks().empty()) {
+    *output.err << "nothing awaits the Caf\n";
+  } else {
+    Table table(
+        {{"KIND"}, {"RESOURCE"}, {"CTG"}, {"EMPLOYER"}, {"CDT", 24}, {"SINCE"}, {"DETAIL", 50}});
+    for (const ctg::v1::CdtTask& task : response.tasks()) {
+      table.AddRow({Short(ctg::v1::CdtTaskKind_descriptor(), task.kind()), task.resource(),
+                    IdOf(task.ctg()), SirenOf(task.employer()),
+                    task.cdt().empty() ? "(none assigned)" : task.cdt(),
+                    FormatTimestamp(task.since()), CdtTaskDetail(task)});
+    }
+    *output.out << table.Render();
+  }
+  MoreHint(output, "tasks", response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status RunChanges(ctg::v1::StaffingService::StubInterface& staffing, const CallSettings& call,
+                        const ChangesArgs& args, Output& output) {
+  ctg::v1::ListChangesResponse response;
+  absl::Status status = FetchPages(
+      args.page_token, args.all,
+      [&](const std::string& token, ctg::v1::ListChangesResponse* page) {
+        ctg::v1::ListChangesRequest request;
+        request.set_page_size(args.page_size);
+        request.set_page_token(token);
+        if (args.since.has_value()) *request.mutable_start_date() = *args.since;
+        if (args.until.has_value()) *request.mutable_end_date() = *args.until;
+        request.set_ctg(args.ctg);
+        request.set_kind(args.kind);
+        grpc::ClientContext context;
+        PrepareContext(call, &context);
+        return RpcError(staffing.ListChanges(&context, request, page), call);
+      },
+      &response);
+  if (!status.ok()) return status;
+  if (output.json) {
+    *output.out << ToJsonLine(response);
+    return absl::OkStatus();
+  }
+  if (response.changes().empty()) {
+    *output.err << "no applied changes take effect in that period\n";
+  } else {
+    Table table({{"EFFECTIVE"},
+                 {"POST"},
+                 {"CHANGE"},
+                 {"CTG"},
+                 {"KIND"},
+                 {"WHAT", 60},
+                 {"CDT EXCHANGE", 40},
+                 {"CONCLUSION", 60}});
+    for (const ctg::v1::AppliedChange& change : response.changes()) {
+      table.AddRow({FormatDate(change.effective_date()), IdOf(change.post()),
+                    change.proposal().change_id().empty() ? IdOf(change.name())
+                                                          : change.proposal().change_id(),
+                    IdOf(change.ctg()), ChangeKindName(change.proposal().kind()),
+                    ProposalSummary(change.proposal()), ExchangeSummary(change.exchange()),
+                    change.exchange().conclusion()});
+    }
+    *output.out << table.Render();
+  }
+  MoreHint(output, "changes", response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status RunProposeChange(ctg::v1::StaffingService::StubInterface& staffing,
+                              const CallSettings& call, const ProposeChangeArgs& args,
+                              Output& output) {
+  ctg::v1::ProposeChangeRequest request;
+  request.set_name(args.post);
+  *request.mutable_change() = args.change;
+  request.set_reason(args.reason);
+  request.set_etag(args.etag);
+  request.set_request_id(args.request_id);
+  ctg::v1::Post post;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = staffing.ProposeChange(&context, request, &post); !status.ok()) {
+    return WriteError(status, call, args.request_id);
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(post);
+    return absl::OkStatus();
+  }
+  const std::string post_id = SanitizeForTerminal(IdOf(args.post));
+  const std::string change_id = SanitizeForTerminal(args.change.change_id());
+  *output.out << "proposed " << ChangeKindName(args.change.kind()) << " change " << change_id
+              << " on " << SanitizeForTerminal(args.post) << ": "
+              << SanitizeForTerminal(ProposalSummary(args.change)) << "\n"
+              << "nothing changes until it is applied; next, record the exchange with the CDT:\n"
+              << "  ctg posts record-exchange " << post_id << " --change " << change_id
+              << " --exchange_id ID --date YYYY-MM-DD --form reunion --conclusion \"…\"\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunRecordExchange(ctg::v1::StaffingService::StubInterface& staffing,
+                               const CallSettings& call, const RecordExchangeArgs& args,
+                               Output& output) {
+  ctg::v1::RecordCdtExchangeRequest request;
+  request.set_name(args.post);
+  *request.mutable_exchange() = args.exchange;
+  request.set_etag(args.etag);
+  request.set_request_id(args.request_id);
+  ctg::v1::Post post;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = staffing.RecordCdtExchange(&context, request, &post); !status.ok()) {
+    return WriteError(status, call, args.request_id);
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(post);
+    return absl::OkStatus();
+  }
+  // The exchange as the server recorded it (with the CDT it stamped).
+  ctg::v1::CdtExchangeRecorded recorded = args.exchange;
+  if (const ctg::v1::PostChange* change = FindChange(post, args.exchange.change_id())) {
+    for (const auto& exchange : change->exchanges()) {
+      if (exchange.exchange_id() == args.exchange.exchange_id()) recorded = exchange;
+    }
+  }
+  const std::string change_id = SanitizeForTerminal(args.exchange.change_id());
+  *output.out << "recorded exchange " << SanitizeForTerminal(args.exchange.exchange_id())
+              << " about change " << change_id << " of " << SanitizeForTerminal(args.post) << ": "
+              << SanitizeForTerminal(ExchangeSummary(recorded)) << "\n"
+              << "to apply the change on it:\n  ctg posts apply-change "
+              << SanitizeForTerminal(IdOf(args.post)) << " --change " << change_id
+              << " --effective YYYY-MM-DD\n";
+  return absl::OkStatus();
+}
+
+absl::Status RunApplyChange(ctg::v1::StaffingService::StubInterface& staffing,
+                            const CallSettings& call, const ApplyChangeArgs& args, Output& output) {
+  ctg::v1::ApplyChangeRequest request;
+  request.set_name(args.post);
+  request.set_change_id(args.change_id);
+  request.set_exchange_id(args.exchange_id);
+  *request.mutable_effective_date() = args.effective_date;
+  request.set_etag(args.etag);
+  request.set_request_id(args.request_id);
+  ctg::v1::Post post;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = staffing.ApplyChange(&context, request, &post); !status.ok()) {
+    return WriteError(status, call, args.request_id);
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(post);
+    return absl::OkStatus();
+  }
+  std::string exchange = args.exchange_id;
+  std::string summary;
+  if (const ctg::v1::PostChange* change = FindChange(post, args.change_id)) {
+    if (!change->applied_exchange().empty()) exchange = IdOf(change->applied_exchange());
+    summary = ProposalSummary(change->proposal());
+  }
+  *output.out << "applied change " << SanitizeForTerminal(args.change_id) << " to "
+              << SanitizeForTerminal(args.post) << ", effective "
+              << FormatDate(args.effective_date);
+  if (!exchange.empty()) *output.out << ", on exchange " << SanitizeForTerminal(exchange);
+  *output.out << "\n";
+  Fields fields;
+  if (!summary.empty()) fields.emplace_back("change", summary);
+  fields.insert(fields.end(), {{"status", PostStatusName(post.status())},
+                               {"etp", FormatEtp(post.etp_hundredths())},
+                               {"holders", HoldersText(post)}});
+  *output.out << RenderFields(fields);
+  return absl::OkStatus();
+}
+
+absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
+                           const CallSettings& call, const CafOpinionArgs& args, Output& output) {
+  int32_t version = args.fiche_version;
+  std::string candidate = args.candidate;
+  if ((!args.on_candidate && version == 0) || (args.on_candidate && candidate.empty())) {
+    ctg::v1::GetRecruitmentRequest lookup;
+    lookup.set_name(args.recruitment);
+    ctg::v1::Recruitment current;
+    grpc::ClientContext context;
+    PrepareContext(call, &context);
+    if (grpc::Status status = staffing.GetRecruitment(&context, lookup, &current); !status.ok()) {
+      return RpcError(status, call);
+    }
+    if (!args.on_candidate) {
+      version = current.fiche_version();
+      if (version == 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no fiche de poste was submitted for ", SanitizeForTerminal(args.recruitment),
+            " yet: there is nothing to give an opinion on"));
+      }
+    } else {
+      candidate = current.candidate();
+      if (candidate.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("no candidate was chosen for ", SanitizeForTerminal(args.recruitment),
+                         " yet: there is nothing to give an opinion on"));
+      }
+    }
+  }
+  ctg::v1::Recruitment recruitment;
+  grpc::Status status;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (args.on_candidate) {
+    ctg::v1::GiveCafOpinionOnCandidateRequest request;
+    request.set_name(args.recruitment);
+    request.set_person(candidate);
+    request.set_opinion(args.opinion);
+    *request.mutable_date() = args.date;
+    request.set_comment(args.comment);
+    request.set_etag(args.etag);
+    request.set_request_id(args.request_id);
+    status = staffing.GiveCafOpinionOnCandidate(&context, request, &recruitment);
+  } else {
+    ctg::v1::GiveCafOpinionOnFicheRequest request;
+    request.set_name(args.recruitment);
+    request.set_version(version);
+    request.set_opinion(args.opinion);
+    *request.mutable_date() = args.date;
+    request.set_comment(args.comment);
+    request.set_etag(args.etag);
+    request.set_request_id(args.request_id);
+    status = staffing.GiveCafOpinionOnFiche(&context, request, &recruitment);
+  }
+  if (!status.ok()) return WriteError(status, call, args.request_id);
+  if (output.json) {
+    *output.out << ToJsonLine(recruitment);
+    return absl::OkStatus();
+  }
+  *output.out << "the Caf's opinion on "
+              << (args.on_candidate ? absl::StrCat("the candidate ", SanitizeForTerminal(candidate))
+                                    : absl::StrCat("the fiche de poste v", version))
+              << " of " << SanitizeForTerminal(args.recruitment) << ": "
+              << OpinionName(args.opinion) << " (" << FormatDate(args.date) << ")\n";
+  *output.out << RenderFields({
+      {"step", StepText(recruitment.step())},
+      {"next step", recruitment.next_step() == ctg::v1::RECRUITMENT_STEP_UNSPECIFIED
+                        ? "none"
+                        : absl::StrCat(StepText(recruitment.next_step()), ", awaiting ",
+                                       PartyName(recruitment.awaiting()))},
+  });
+  return absl::OkStatus();
+}
+
+}  // namespace ctg::cli

@@ -1,0 +1,212 @@
+// StaffingService: the replacements, validated beforehand by the Caf (research §4.4, R-5).
+#include <utility>
+
+#include "services/api/staffing_internal.h"
+#include "services/api/staffing_service.h"
+
+namespace ctg::api {
+namespace {
+
+using platform::Permission;
+using staffing_api::Acting;
+using staffing_api::Command;
+using staffing_api::DeciderOptions;
+using staffing_api::MakeDecider;
+using staffing_api::Method;
+
+// One step of an existing replacement.
+template <typename Cmd>
+Command<ReplacementAggregate> Step(Registry& registry, const google::protobuf::Message* request,
+                                   absl::string_view rpc, Permission permission,
+                                   const std::string& etag, const std::string& request_id,
+                                   Cmd command, DeciderOptions<Cmd> options = {}) {
+  Command<ReplacementAggregate> run;
+  run.request = request;
+  run.method = Method(rpc);
+  run.permission = permission;
+  run.etag = etag;
+  run.request_id = request_id;
+  run.decider = MakeDecider<ReplacementAggregate>(
+      std::move(command), [&registry] { return registry.StaffingReplacementLookups(); },
+      std::move(options));
+  return run;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
+    grpc::CallbackServerContext* call, const v1::RequestReplacementRequest* request,
+    v1::Replacement* response) {
+  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  if (!principal.ok()) return Fail(reactor, principal.status());
+  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
+    return Fail(reactor, s);
+  }
+  if (!request->has_replacement()) {
+    return Fail(reactor, platform::InvalidField("replacement", "required"));
+  }
+  const v1::Replacement& replacement = request->replacement();
+  // The policy needs the post's CTG and employer.
+  absl::StatusOr<std::string> post_id =
+      staffing::ParsePostName(replacement.post(), "replacement.post");
+  if (!post_id.ok()) return Fail(reactor, post_id.status());
+  auto post = registry_.posts().Get(staffing::PostStream(*post_id));
+  const absl::Status post_not_found = staffing_api::NotFound(staffing::PostName(*post_id));
+  if (!post.state.exists) return Fail(reactor, post_not_found);
+  const std::string replacement_id =
+      request->replacement_id().empty()
+          ? staffing_api::ChooseId("replacement", request->request_id())
+          : request->replacement_id();
+  if (absl::Status s = staffing::ValidateId(replacement_id, "replacement_id"); !s.ok()) {
+    return Fail(reactor, s);
+  }
+  staffing::RequestReplacement command;
+  command.replacement_id = replacement_id;
+  command.post = staffing::PostName(*post_id);
+  command.person = replacement.person();
+  command.replaced_assignment_id = replacement.replaced_assignment_id();
+  command.etp_hundredths = replacement.etp_hundredths();
+  command.start_date = replacement.start_date();
+  if (replacement.has_end_date()) command.end_date = replacement.end_date();
+  if (replacement.has_reduction()) command.reduction = replacement.reduction();
+  Registry* registry = &registry_;
+  Command<ReplacementAggregate> run =
+      Step(registry_, request, "RequestReplacement", Permission::kActAsEmployer, "",
+           request->request_id(), std::move(command),
+           DeciderOptions<staffing::RequestReplacement>{
+               .after =
+                   [registry](const staffing::RequestReplacement& c) {
+                     return staffing_api::RequirePerson(*registry, c.person, "replacement.person");
+                   },
+               .rename =
+                   [](absl::string_view field) {
+                     return field == "replacement_id" ? std::string(field)
+                                                      : absl::StrCat("replacement.", field);
+                   }});
+  staffing_api::Target target{staffing::ReplacementStream(replacement_id),
+                              staffing::IdOf(post.state.ctg, staffing::kCtgNamePrefix),
+                              staffing::IdOf(post.state.employer, "organisations/"),
+                              post_not_found};
+  return staffing_api::AuthorizeAndExecute<ReplacementAggregate>(
+      registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::ValidateReplacement(
+    grpc::CallbackServerContext* call, const v1::ValidateReplacementRequest* request,
+    v1::Replacement* response) {
+  staffing::ValidateReplacement command;
+  command.date = request->date();
+  command.comment = request->comment();
+  return staffing_api::RunOnExisting<ReplacementAggregate>(
+      registry_, clock_(), call, request->name(), "name",
+      Step(registry_, request, "ValidateReplacement", Permission::kActAsCaf, request->etag(),
+           request->request_id(), std::move(command)),
+      response);
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::RefuseReplacement(
+    grpc::CallbackServerContext* call, const v1::RefuseReplacementRequest* request,
+    v1::Replacement* response) {
+  staffing::RefuseReplacement command;
+  command.date = request->date();
+  command.comment = request->comment();
+  return staffing_api::RunOnExisting<ReplacementAggregate>(
+      registry_, clock_(), call, request->name(), "name",
+      Step(registry_, request, "RefuseReplacement", Permission::kActAsCaf, request->etag(),
+           request->request_id(), std::move(command)),
+      response);
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::StartReplacement(
+    grpc::CallbackServerContext* call, const v1::StartReplacementRequest* request,
+    v1::Replacement* response) {
+  staffing::StartReplacement command;
+  command.start_date = request->start_date();
+  return staffing_api::RunOnExisting<ReplacementAggregate>(
+      registry_, clock_(), call, request->name(), "name",
+      Step(registry_, request, "StartReplacement", Permission::kActAsEmployer, request->etag(),
+           request->request_id(), std::move(command)),
+      response);
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::EndReplacement(
+    grpc::CallbackServerContext* call, const v1::EndReplacementRequest* request,
+    v1::Replacement* response) {
+  staffing::EndReplacement command;
+  command.end_date = request->end_date();
+  command.outcome = request->outcome();
+  command.reason = request->reason();
+  Command<ReplacementAggregate> run =
+      Step(registry_, request, "EndReplacement", Permission::kActAsEmployer, request->etag(),
+           request->request_id(), std::move(command));
+  run.reason = request->reason();
+  return staffing_api::RunOnExisting<ReplacementAggregate>(
+      registry_, clock_(), call, request->name(), "name", std::move(run), response);
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::CancelReplacement(
+    grpc::CallbackServerContext* call, const v1::CancelReplacementRequest* request,
+    v1::Replacement* response) {
+  staffing::CancelReplacement command;
+  command.reason = request->reason();
+  Command<ReplacementAggregate> run =
+      Step(registry_, request, "CancelReplacement", Permission::kActAsEmployer, request->etag(),
+           request->request_id(), std::move(command));
+  run.reason = request->reason();
+  return staffing_api::RunOnExisting<ReplacementAggregate>(
+      registry_, clock_(), call, request->name(), "name", std::move(run), response);
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::GetReplacement(
+    grpc::CallbackServerContext* call, const v1::GetReplacementRequest* request,
+    v1::Replacement* response) {
+  return staffing_api::RunGet<ReplacementAggregate>(
+      registry_, call, *request, request->name(), response,
+      [](const platform::Repository<ReplacementAggregate>::Snapshot& snapshot) {
+        return staffing_api::ToReplacement(snapshot.state, snapshot.revision);
+      });
+}
+
+grpc::ServerUnaryReactor* StaffingServiceImpl::ListReplacements(
+    grpc::CallbackServerContext* call, const v1::ListReplacementsRequest* request,
+    v1::ListReplacementsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
+  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  if (!principal.ok()) return Fail(reactor, principal.status());
+  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  absl::StatusOr<int> page_size =
+      PageSize(request->page_size(), staffing_api::kDefaultPageSize, staffing_api::kMaxPageSize);
+  if (!page_size.ok()) return Fail(reactor, page_size.status());
+  std::string post;
+  if (!request->post().empty()) {
+    absl::StatusOr<std::string> post_id = staffing::ParsePostName(request->post(), "post");
+    if (!post_id.ok()) return Fail(reactor, post_id.status());
+    post = staffing::PostName(*post_id);
+  }
+  absl::StatusOr<std::string> ctg_id =
+      staffing_api::CtgFilter(registry_, *principal, request->ctg(), "ctg");
+  if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
+  const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
+  const std::string filter = absl::StrCat("replacements|", ctg, "|", post, "|", request->status());
+  absl::StatusOr<std::string> after = DecodePageToken(request->page_token(), filter);
+  if (!after.ok()) return Fail(reactor, after.status());
+  const std::string last = staffing_api::Page<ReplacementAggregate>(
+      registry_, *principal, registry_.replacements(), *after, *page_size,
+      [&](const staffing::ReplacementState& state) {
+        return (ctg.empty() || state.request.ctg() == ctg) &&
+               (post.empty() || state.request.post() == post) &&
+               (request->status() == v1::REPLACEMENT_STATUS_UNSPECIFIED ||
+                state.status == request->status());
+      },
+      [&](const platform::Repository<ReplacementAggregate>::Snapshot& snapshot) {
+        *response->add_replacements() =
+            staffing_api::ToReplacement(snapshot.state, snapshot.revision);
+      });
+  if (!last.empty()) response->set_next_page_token(EncodePageToken(last, filter));
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace ctg::api
