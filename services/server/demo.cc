@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "ctg/v1/partners.grpc.pb.h"
+#include "ctg/v1/persons.grpc.pb.h"
 #include "ctg/v1/plans.grpc.pb.h"
+#include "ctg/v1/staffing.grpc.pb.h"
 #include "services/platform/command.h"
 
 namespace ctg::server {
@@ -74,6 +76,18 @@ class Loader {
     return Call(as, what, [&](grpc::ClientContext* c) {
       return (plans_.get()->*method)(c, request, &response);
     });
+  }
+
+  // Any call of `stub` as `as`, with the fixed request id of `what` when the request has one.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status Invoke(const std::string& as, const std::string& what, Stub& stub,
+                      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                   Response*),
+                      Request request, Response* response) {
+    if constexpr (requires { request.set_request_id(std::string()); }) {
+      request.set_request_id(RequestId(what));
+    }
+    return Call(as, what, [&](grpc::ClientContext* c) { return (stub.*method)(c, request, response); });
   }
 
  private:
@@ -268,6 +282,197 @@ absl::Status LoadDemo(const std::shared_ptr<grpc::Channel>& channel,
     }
     if (auto s = load.Plans("caf-admin", "trois-vallees to diagnostic", &S::TransitionCtg,
                             Transition(trois_vallees, v1::CTG_STATE_DIAGNOSTIC_EN_COURS));
+        !s.ok()) {
+      return s;
+    }
+  }
+  // Staffing on the Val d'Orbe's CTG: the chargée de coopération's post, filled through change
+  // control; a change of thématiques; a running replacement; a recruitment in progress that
+  // awaits the Caf's opinion on its fiche de poste.
+  auto persons = v1::PersonsService::NewStub(channel);
+  auto staffing = v1::StaffingService::NewStub(channel);
+  using St = v1::StaffingService::Stub;
+  auto person = [&](const char* given, const char* family, std::string* name) {
+    v1::CreatePersonRequest request;
+    request.mutable_person()->set_organisation(Org(kValOrbe));
+    request.mutable_person()->mutable_identity()->set_given_name(given);
+    request.mutable_person()->mutable_identity()->set_family_name(family);
+    v1::Person created;
+    absl::Status status = load.Invoke("collectivite-admin", absl::StrCat("person ", given, " ", family),
+                                      *persons, &v1::PersonsService::Stub::CreatePerson, request,
+                                      &created);
+    *name = created.name();
+    return status;
+  };
+  auto post = [&](const char* id, int etp, v1::PostStatus status) {
+    v1::CreatePostRequest request;
+    request.set_post_id(id);
+    v1::Post* p = request.mutable_post();
+    p->set_ctg(val_orbe);
+    p->set_employer(Org(kValOrbe));
+    p->set_etp_hundredths(etp);
+    p->set_status(status);
+    for (v1::MissionArea area :
+         {v1::MISSION_AREA_DIAGNOSTICS, v1::MISSION_AREA_ASSISTANCE_ELUS_COPIL,
+          v1::MISSION_AREA_OBJECTIFS_PRIORITAIRES, v1::MISSION_AREA_PARTENARIATS_RESEAUX,
+          v1::MISSION_AREA_RELATIONS_POPULATION, v1::MISSION_AREA_EVALUATION}) {
+      p->add_missions()->set_area(area);
+    }
+    for (v1::Thematique t : {v1::THEMATIQUE_PETITE_ENFANCE, v1::THEMATIQUE_ENFANCE,
+                             v1::THEMATIQUE_JEUNESSE, v1::THEMATIQUE_PARENTALITE}) {
+      p->add_thematiques(t);
+    }
+    p->set_rattachement("Direction du pôle Famille et Solidarités");
+    v1::Post created;
+    return load.Invoke("collectivite-admin", absl::StrCat("post ", id), *staffing,
+                       &St::CreatePost, request, &created);
+  };
+  // Proposed by `proposer`, discussed with the CDT, applied by the employer.
+  auto change = [&](const std::string& post_name, v1::ChangeProposed proposal,
+                    const std::string& reason, const google::type::Date& date,
+                    const char* conclusion) -> absl::Status {
+    const std::string id = proposal.change_id();
+    v1::ProposeChangeRequest propose;
+    propose.set_name(post_name);
+    propose.set_reason(reason);
+    *propose.mutable_change() = std::move(proposal);
+    v1::Post out;
+    if (auto s = load.Invoke("charge-cooperation", absl::StrCat("propose ", id), *staffing,
+                             &St::ProposeChange, propose, &out);
+        !s.ok()) {
+      return s;
+    }
+    v1::RecordCdtExchangeRequest exchange;
+    exchange.set_name(post_name);
+    exchange.mutable_exchange()->set_change_id(id);
+    exchange.mutable_exchange()->set_exchange_id(absl::StrCat("echange-", id));
+    *exchange.mutable_exchange()->mutable_date() = date;
+    exchange.mutable_exchange()->set_form(v1::EXCHANGE_FORM_REUNION);
+    exchange.mutable_exchange()->set_conclusion(conclusion);
+    if (auto s = load.Invoke("cdt", absl::StrCat("exchange ", id), *staffing,
+                             &St::RecordCdtExchange, exchange, &out);
+        !s.ok()) {
+      return s;
+    }
+    v1::ApplyChangeRequest apply;
+    apply.set_name(post_name);
+    apply.set_change_id(id);
+    *apply.mutable_effective_date() = date;
+    return load.Invoke("collectivite-admin", absl::StrCat("apply ", id), *staffing,
+                       &St::ApplyChange, apply, &out);
+  };
+
+  std::string agent, replacing;
+  if (auto s = person("Camille", "Exemple", &agent); !s.ok()) return s;
+  if (auto s = person("Dominique", "Exemple", &replacing); !s.ok()) return s;
+  if (auto s = post("val-orbe-cdc", 100, v1::POST_STATUS_VACANT); !s.ok()) return s;
+  {
+    v1::ChangeProposed hire;
+    hire.set_change_id("affectation-titulaire");
+    hire.set_kind(v1::CHANGE_KIND_PERSONNEL);
+    v1::Assignment* assignment = hire.mutable_personnel()->add_assign();
+    assignment->set_assignment_id("titulaire-2025");
+    assignment->set_person(agent);
+    assignment->set_type(v1::ASSIGNMENT_TYPE_TITULAIRE);
+    *assignment->mutable_start_date() = Date(2025, 1, 6);
+    assignment->set_etp_hundredths(100);
+    if (auto s = change("posts/val-orbe-cdc", hire, "Prise de poste de la chargée de coopération.",
+                        Date(2025, 1, 6), "La CDT valide l'affectation sur le poste.");
+        !s.ok()) {
+      return s;
+    }
+    v1::ChangeProposed thematiques;
+    thematiques.set_change_id("thematiques-2025");
+    thematiques.set_kind(v1::CHANGE_KIND_THEMATIQUE);
+    for (v1::Thematique t : {v1::THEMATIQUE_PETITE_ENFANCE, v1::THEMATIQUE_ENFANCE,
+                             v1::THEMATIQUE_JEUNESSE, v1::THEMATIQUE_PARENTALITE,
+                             v1::THEMATIQUE_ACCES_AUX_DROITS}) {
+      thematiques.mutable_thematiques()->add_thematiques(t);
+    }
+    if (auto s = change("posts/val-orbe-cdc", thematiques,
+                        "Ajouter l'accès aux droits, priorité du COPIL de juin.",
+                        Date(2025, 6, 16), "La CDT valide l'ajout de l'accès aux droits.");
+        !s.ok()) {
+      return s;
+    }
+  }
+  {
+    // A running replacement, validated beforehand by the Caf.
+    v1::RequestReplacementRequest request;
+    request.set_replacement_id("val-orbe-conge-2025");
+    request.mutable_replacement()->set_post("posts/val-orbe-cdc");
+    request.mutable_replacement()->set_person(replacing);
+    request.mutable_replacement()->set_etp_hundredths(50);
+    *request.mutable_replacement()->mutable_start_date() = Date(2025, 9, 1);
+    v1::Replacement replacement;
+    if (auto s = load.Invoke("collectivite-admin", "replacement request", *staffing,
+                             &St::RequestReplacement, request, &replacement);
+        !s.ok()) {
+      return s;
+    }
+    v1::ValidateReplacementRequest validate;
+    validate.set_name("replacements/val-orbe-conge-2025");
+    *validate.mutable_date() = Date(2025, 8, 20);
+    if (auto s = load.Invoke("cdt", "replacement validation", *staffing,
+                             &St::ValidateReplacement, validate, &replacement);
+        !s.ok()) {
+      return s;
+    }
+    v1::StartReplacementRequest start;
+    start.set_name("replacements/val-orbe-conge-2025");
+    *start.mutable_start_date() = Date(2025, 9, 1);
+    if (auto s = load.Invoke("collectivite-admin", "replacement start", *staffing,
+                             &St::StartReplacement, start, &replacement);
+        !s.ok()) {
+      return s;
+    }
+  }
+  {
+    // A second, half-time post being recruited: the fiche de poste awaits the Caf's opinion.
+    if (auto s = post("val-orbe-cdc-2", 50, v1::POST_STATUS_VACANT); !s.ok()) return s;
+    v1::TransitionPostRequest recruiting;
+    recruiting.set_name("posts/val-orbe-cdc-2");
+    recruiting.set_status(v1::POST_STATUS_EN_RECRUTEMENT);
+    v1::Post moved;
+    if (auto s = load.Invoke("charge-cooperation", "post val-orbe-cdc-2 recruiting", *staffing,
+                             &St::TransitionPost, recruiting, &moved);
+        !s.ok()) {
+      return s;
+    }
+    v1::OpenRecruitmentRequest open;
+    open.set_recruitment_id("val-orbe-2026");
+    open.mutable_recruitment()->set_post("posts/val-orbe-cdc-2");
+    open.mutable_recruitment()->set_motif(v1::RECRUITMENT_MOTIF_CREATION);
+    *open.mutable_date() = Date(2026, 9, 7);
+    v1::Recruitment r;
+    if (auto s = load.Invoke("collectivite-admin", "recruitment open", *staffing,
+                             &St::OpenRecruitment, open, &r);
+        !s.ok()) {
+      return s;
+    }
+    v1::AgreeCadrageRequest cadrage;
+    cadrage.set_name("recruitments/val-orbe-2026");
+    *cadrage.mutable_date() = Date(2026, 9, 14);
+    for (auto [step, level] :
+         {std::pair{v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES, v1::CAF_INVOLVEMENT_FACULTATIF},
+          {v1::RECRUITMENT_STEP_JURY, v1::CAF_INVOLVEMENT_ATTENDU},
+          {v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS, v1::CAF_INVOLVEMENT_NON}}) {
+      v1::StepInvolvement* involvement = cadrage.add_involvements();
+      involvement->set_step(step);
+      involvement->set_involvement(level);
+    }
+    cadrage.set_fonction("Renfort de la coordination, 0,5 ETP, petite enfance et parentalité.");
+    if (auto s = load.Invoke("cdt", "recruitment cadrage", *staffing, &St::AgreeCadrage,
+                             cadrage, &r);
+        !s.ok()) {
+      return s;
+    }
+    v1::SubmitFicheDePosteRequest fiche;
+    fiche.set_name("recruitments/val-orbe-2026");
+    fiche.set_document("ged://val-orbe/fiche-de-poste-cdc-2-v1.pdf");
+    *fiche.mutable_date() = Date(2026, 9, 21);
+    if (auto s = load.Invoke("charge-cooperation", "recruitment fiche", *staffing,
+                             &St::SubmitFicheDePoste, fiche, &r);
         !s.ok()) {
       return s;
     }

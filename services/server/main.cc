@@ -86,6 +86,7 @@ void PrintDevHelp(const ServerConfig& config, int port) {
       "  build/bin/ctg ctgs list\n"
       "  build/bin/ctg ctgs show val-orbe-2025\n"
       "  build/bin/ctg history --tag ctg:val-orbe-2025\n"
+      "  build/bin/ctg posts list --ctg val-orbe-2025 && build/bin/ctg queue   # as the CDT\n"
       "  build/bin/ctg checkpoint && build/bin/ctg verify --position 3\n\n"
       "Stop with Ctrl-C (a SIGTERM drains calls and closes the store).\n\n",
       port, tokens.c_str(), port, tokens.c_str());

@@ -59,6 +59,15 @@ grep -q "verified locally" "$work/verify" || fail "no local verification: $(cat 
 as cdt checkpoint > "$work/cp2"
 grep -qi "consisten" "$work/cp2" || fail "no consistency check on the second checkpoint"
 
+# Staffing: the CDT's work queue holds the fiche de poste awaiting the Caf's opinion; the
+# posts of the CTG and the commission's list of changes with their CDT exchanges.
+as cdt queue > "$work/queue"
+grep -q "recruitments/val-orbe-2026" "$work/queue" || fail "the CDT's queue: $(cat "$work/queue")"
+as collectivite-admin posts list --ctg val-orbe-2025 > "$work/posts"
+grep -q "val-orbe-cdc" "$work/posts" || fail "posts: $(cat "$work/posts")"
+as commission changes --since 2025-01-01 --until 2026-12-31 > "$work/changes"
+grep -q "affectation-titulaire" "$work/changes" || fail "changes: $(cat "$work/changes")"
+
 # A bad token is refused with a sentence, and exit code 1.
 set +e
 "$ctg" --token=not.a.jwt ctgs list > "$work/bad" 2>&1
