@@ -14,9 +14,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "clients/ctg/cli_checks.h"
 #include "clients/ctg/commands.h"
 #include "clients/ctg/connection.h"
 #include "clients/ctg/format.h"
+#include "clients/ctg/staffing_cli.h"
 #include "clients/ctg/staffing_format.h"
 #include "clients/ctg/trust_store.h"
 #include "clients/ctg/verification.h"
@@ -44,10 +46,6 @@ See clients/README.md.)";
 std::string Getenv(const char* name) {
   const char* value = getenv(name);
   return value == nullptr ? std::string() : std::string(value);
-}
-
-std::string EnumHelp(absl::string_view what, const google::protobuf::EnumDescriptor* type) {
-  return absl::StrCat(what, ": ", absl::StrJoin(EnumShortNames(type), ", "));
 }
 
 // Everything the command line can say, bound to CLI11.
@@ -87,11 +85,6 @@ struct Flags {
   int32_t version = 0;
 };
 
-// A usage error (exit 2).
-struct UsageError {
-  std::string message;
-};
-
 // Limits of the contract (persons.proto), checked before anything is sent. The messages never
 // repeat the value: it is personal data.
 std::optional<UsageError> CheckIdentityFlag(absl::string_view flag, const std::string& value,
@@ -103,35 +96,6 @@ std::optional<UsageError> CheckIdentityFlag(absl::string_view flag, const std::s
         absl::StrCat(flag, " has ", chars, " characters; at most ", max_chars, " are allowed")};
   }
   return std::nullopt;
-}
-
-// Idempotency keys: the one given (a UUID), or a fresh one.
-std::string RequestIdOrNew(const std::string& given, std::optional<UsageError>* usage) {
-  if (given.empty()) return NewRequestId();
-  if (!IsUuid(given) && !usage->has_value()) {
-    *usage = UsageError{"--request_id must be a UUID (8-4-4-4-12 hexadecimal digits)"};
-  }
-  return given;
-}
-
-template <typename Enum>
-Enum EnumOrUsage(const google::protobuf::EnumDescriptor* type, const std::string& text,
-                 std::optional<UsageError>* usage) {
-  auto value = ParseEnumShortName(type, text);
-  if (!value.ok()) {
-    if (!usage->has_value()) *usage = UsageError{std::string(value.status().message())};
-    return Enum();
-  }
-  return static_cast<Enum>(*value);
-}
-
-template <typename T>
-T OrUsage(absl::StatusOr<T> value, std::optional<UsageError>* error) {
-  if (!value.ok()) {
-    if (!error->has_value()) *error = UsageError{std::string(value.status().message())};
-    return T();
-  }
-  return *std::move(value);
 }
 
 }  // namespace
@@ -393,6 +357,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       ->check(CLI::PositiveNumber);
   opinion->add_option("--candidate", flags.candidate,
                       "with --on candidate: the person's id (default: the chosen candidate)");
+
+  // the other staffing writes, and replacements
+  StaffingCli staffing_cli(app, *posts, *recruitments);
 
   // queue, changes
   CLI::App* queue = app.add_subcommand(
@@ -708,6 +675,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       opinion_args.candidate = OrUsage(PersonName(flags.candidate), &usage);
     opinion_args.etag = flags.etag;
     opinion_args.request_id = RequestIdOrNew(flags.request_id, &usage);
+  } else if (staffing_cli.parsed()) {
+    if (auto problem = staffing_cli.Prepare(); problem.has_value()) usage = problem;
   } else if (verify->parsed()) {
     if (flags.position < 0 && !flags.consistency) {
       usage = UsageError{"verify needs --position N or --consistency"};
@@ -772,6 +741,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     status = RunRecruitmentsShow(*staffing(), *call, resource_name, output);
   } else if (opinion->parsed()) {
     status = RunCafOpinion(*staffing(), *call, opinion_args, output);
+  } else if (staffing_cli.parsed()) {
+    status = staffing_cli.Run(*staffing(), *call, output);
   } else if (queue->parsed()) {
     status = RunQueue(*staffing(), *call, queue_args, output);
   } else if (changes->parsed()) {

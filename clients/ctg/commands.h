@@ -15,6 +15,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -254,6 +255,53 @@ struct CafOpinionArgs {
 };
 absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
                            const CallSettings& call, const CafOpinionArgs& args, Output& output);
+
+// Every other write of StaffingService, as the request the command line built (its
+// `request_id` set): `ctg posts create|transition|cofinancing|caf-funding|withdraw-change`, `ctg
+// recruitments open|cadrage|fiche|publish|…|cancel` and `ctg replacements
+// request|validate|refuse|start|end|cancel`.
+using StaffingWrite = std::variant<
+    // posts
+    ctg::v1::CreatePostRequest, ctg::v1::TransitionPostRequest, ctg::v1::RecordCofinancingRequest,
+    ctg::v1::RecordCafFundingRequest, ctg::v1::WithdrawChangeRequest,
+    // recruitments
+    ctg::v1::OpenRecruitmentRequest, ctg::v1::AgreeCadrageRequest,
+    ctg::v1::SubmitFicheDePosteRequest, ctg::v1::PublishOfferRequest,
+    ctg::v1::CloseApplicationsRequest, ctg::v1::ShortlistCandidatesRequest,
+    ctg::v1::HoldJuryRequest, ctg::v1::SynthesiseInterviewsRequest,
+    ctg::v1::SkipRecruitmentStepRequest, ctg::v1::ChooseCandidateRequest,
+    ctg::v1::TakeEmployerDecisionRequest, ctg::v1::HirePersonRequest,
+    ctg::v1::CompleteIntegrationRequest, ctg::v1::CloseRecruitmentRequest,
+    ctg::v1::CancelRecruitmentRequest,
+    // replacements
+    ctg::v1::RequestReplacementRequest, ctg::v1::ValidateReplacementRequest,
+    ctg::v1::RefuseReplacementRequest, ctg::v1::StartReplacementRequest,
+    ctg::v1::EndReplacementRequest, ctg::v1::CancelReplacementRequest>;
+
+// Sends `write` with its RPC, then prints `{resource}: {what was done}` and the resource's
+// state (a post's status, ETP and holders; a recruitment's step, next step and whose move;
+// a replacement's status and dates), or with --json the resource. A write whose outcome is
+// unknown (timeout, unreachable) says to rerun with its request id.
+absl::Status RunStaffingWrite(ctg::v1::StaffingService::StubInterface& staffing,
+                              const CallSettings& call, const StaffingWrite& write, Output& output);
+
+// `ctg replacements list`: id, post, CTG, person, ETP, status, planned dates.
+struct ReplacementsListArgs {
+  std::string ctg;   // `ctgs/{id}`, or empty
+  std::string post;  // `posts/{id}`, or empty
+  ctg::v1::ReplacementStatus status = ctg::v1::REPLACEMENT_STATUS_UNSPECIFIED;  // any
+  int32_t page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+absl::Status RunReplacementsList(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const ReplacementsListArgs& args,
+                                 Output& output);
+
+// `ctg replacements show ID`: the replacement field by field, with the Caf's validation or
+// refusal.
+absl::Status RunReplacementsShow(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const std::string& name, Output& output);
 
 }  // namespace ctg::cli
 

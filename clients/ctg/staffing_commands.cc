@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -175,6 +176,23 @@ absl::Status WriteError(const grpc::Status& status, const CallSettings& call,
                     request_id, " so that the retry cannot record it twice");
   }
   return absl::Status(static_cast<absl::StatusCode>(code), message);
+}
+
+using Stub = ctg::v1::StaffingService::StubInterface;
+
+// The one way a staffing write is sent: the RPC `method` with `request`, under the call's
+// deadline and token; a failure as WriteError makes it (with the request id to retry with).
+template <typename Request, typename Response>
+absl::Status SendWrite(Stub& staffing,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+                       const CallSettings& call, const Request& request, Response* response) {
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = (staffing.*method)(&context, request, response); !status.ok()) {
+    return WriteError(status, call, request.request_id());
+  }
+  return absl::OkStatus();
 }
 
 const ctg::v1::PostChange* FindChange(const ctg::v1::Post& post, const std::string& change_id) {
@@ -495,10 +513,9 @@ absl::Status RunProposeChange(ctg::v1::StaffingService::StubInterface& staffing,
   request.set_etag(args.etag);
   request.set_request_id(args.request_id);
   ctg::v1::Post post;
-  grpc::ClientContext context;
-  PrepareContext(call, &context);
-  if (grpc::Status status = staffing.ProposeChange(&context, request, &post); !status.ok()) {
-    return WriteError(status, call, args.request_id);
+  if (absl::Status status = SendWrite(staffing, &Stub::ProposeChange, call, request, &post);
+      !status.ok()) {
+    return status;
   }
   if (output.json) {
     *output.out << ToJsonLine(post);
@@ -524,10 +541,9 @@ absl::Status RunRecordExchange(ctg::v1::StaffingService::StubInterface& staffing
   request.set_etag(args.etag);
   request.set_request_id(args.request_id);
   ctg::v1::Post post;
-  grpc::ClientContext context;
-  PrepareContext(call, &context);
-  if (grpc::Status status = staffing.RecordCdtExchange(&context, request, &post); !status.ok()) {
-    return WriteError(status, call, args.request_id);
+  if (absl::Status status = SendWrite(staffing, &Stub::RecordCdtExchange, call, request, &post);
+      !status.ok()) {
+    return status;
   }
   if (output.json) {
     *output.out << ToJsonLine(post);
@@ -560,10 +576,9 @@ absl::Status RunApplyChange(ctg::v1::StaffingService::StubInterface& staffing,
   request.set_etag(args.etag);
   request.set_request_id(args.request_id);
   ctg::v1::Post post;
-  grpc::ClientContext context;
-  PrepareContext(call, &context);
-  if (grpc::Status status = staffing.ApplyChange(&context, request, &post); !status.ok()) {
-    return WriteError(status, call, args.request_id);
+  if (absl::Status status = SendWrite(staffing, &Stub::ApplyChange, call, request, &post);
+      !status.ok()) {
+    return status;
   }
   if (output.json) {
     *output.out << ToJsonLine(post);
@@ -619,9 +634,7 @@ absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
     }
   }
   ctg::v1::Recruitment recruitment;
-  grpc::Status status;
-  grpc::ClientContext context;
-  PrepareContext(call, &context);
+  absl::Status status;
   if (args.on_candidate) {
     ctg::v1::GiveCafOpinionOnCandidateRequest request;
     request.set_name(args.recruitment);
@@ -631,7 +644,7 @@ absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
     request.set_comment(args.comment);
     request.set_etag(args.etag);
     request.set_request_id(args.request_id);
-    status = staffing.GiveCafOpinionOnCandidate(&context, request, &recruitment);
+    status = SendWrite(staffing, &Stub::GiveCafOpinionOnCandidate, call, request, &recruitment);
   } else {
     ctg::v1::GiveCafOpinionOnFicheRequest request;
     request.set_name(args.recruitment);
@@ -641,9 +654,9 @@ absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
     request.set_comment(args.comment);
     request.set_etag(args.etag);
     request.set_request_id(args.request_id);
-    status = staffing.GiveCafOpinionOnFiche(&context, request, &recruitment);
+    status = SendWrite(staffing, &Stub::GiveCafOpinionOnFiche, call, request, &recruitment);
   }
-  if (!status.ok()) return WriteError(status, call, args.request_id);
+  if (!status.ok()) return status;
   if (output.json) {
     *output.out << ToJsonLine(recruitment);
     return absl::OkStatus();
@@ -660,6 +673,308 @@ absl::Status RunCafOpinion(ctg::v1::StaffingService::StubInterface& staffing,
                         : absl::StrCat(StepText(recruitment.next_step()), ", awaiting ",
                                        PartyName(recruitment.awaiting()))},
   });
+  return absl::OkStatus();
+}
+
+// ---- The other writes, one request → one RPC → one resource printed ----
+
+namespace {
+
+// Which RPC sends each request of StaffingWrite.
+auto MethodFor(const ctg::v1::CreatePostRequest&) { return &Stub::CreatePost; }
+auto MethodFor(const ctg::v1::TransitionPostRequest&) { return &Stub::TransitionPost; }
+auto MethodFor(const ctg::v1::RecordCofinancingRequest&) { return &Stub::RecordCofinancing; }
+auto MethodFor(const ctg::v1::RecordCafFundingRequest&) { return &Stub::RecordCafFunding; }
+auto MethodFor(const ctg::v1::WithdrawChangeRequest&) { return &Stub::WithdrawChange; }
+auto MethodFor(const ctg::v1::OpenRecruitmentRequest&) { return &Stub::OpenRecruitment; }
+auto MethodFor(const ctg::v1::AgreeCadrageRequest&) { return &Stub::AgreeCadrage; }
+auto MethodFor(const ctg::v1::SubmitFicheDePosteRequest&) { return &Stub::SubmitFicheDePoste; }
+auto MethodFor(const ctg::v1::PublishOfferRequest&) { return &Stub::PublishOffer; }
+auto MethodFor(const ctg::v1::CloseApplicationsRequest&) { return &Stub::CloseApplications; }
+auto MethodFor(const ctg::v1::ShortlistCandidatesRequest&) { return &Stub::ShortlistCandidates; }
+auto MethodFor(const ctg::v1::HoldJuryRequest&) { return &Stub::HoldJury; }
+auto MethodFor(const ctg::v1::SynthesiseInterviewsRequest&) { return &Stub::SynthesiseInterviews; }
+auto MethodFor(const ctg::v1::SkipRecruitmentStepRequest&) { return &Stub::SkipRecruitmentStep; }
+auto MethodFor(const ctg::v1::ChooseCandidateRequest&) { return &Stub::ChooseCandidate; }
+auto MethodFor(const ctg::v1::TakeEmployerDecisionRequest&) { return &Stub::TakeEmployerDecision; }
+auto MethodFor(const ctg::v1::HirePersonRequest&) { return &Stub::HirePerson; }
+auto MethodFor(const ctg::v1::CompleteIntegrationRequest&) { return &Stub::CompleteIntegration; }
+auto MethodFor(const ctg::v1::CloseRecruitmentRequest&) { return &Stub::CloseRecruitment; }
+auto MethodFor(const ctg::v1::CancelRecruitmentRequest&) { return &Stub::CancelRecruitment; }
+auto MethodFor(const ctg::v1::RequestReplacementRequest&) { return &Stub::RequestReplacement; }
+auto MethodFor(const ctg::v1::ValidateReplacementRequest&) { return &Stub::ValidateReplacement; }
+auto MethodFor(const ctg::v1::RefuseReplacementRequest&) { return &Stub::RefuseReplacement; }
+auto MethodFor(const ctg::v1::StartReplacementRequest&) { return &Stub::StartReplacement; }
+auto MethodFor(const ctg::v1::EndReplacementRequest&) { return &Stub::EndReplacement; }
+auto MethodFor(const ctg::v1::CancelReplacementRequest&) { return &Stub::CancelReplacement; }
+
+// The response type of a stub method.
+template <typename Request, typename Response>
+Response ResponseOf(grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*));
+
+std::string Rate(int32_t basis_points) {
+  return absl::StrCat(basis_points / 100, ".", absl::StrCat(100 + basis_points % 100).substr(1),
+                      " %");
+}
+std::string WithCaf(bool caf_participated) {
+  return caf_participated ? "with the Caf" : "without the Caf";
+}
+std::string NextStepText(const ctg::v1::Recruitment& r) {
+  return r.next_step() == ctg::v1::RECRUITMENT_STEP_UNSPECIFIED
+             ? "none: the recruitment is over"
+             : absl::StrCat(StepText(r.next_step()), ", awaiting ", PartyName(r.awaiting()));
+}
+std::string ReplacementStatusName(ctg::v1::ReplacementStatus status) {
+  return Short(ctg::v1::ReplacementStatus_descriptor(), status);
+}
+std::string PeriodText(const google::type::Date& from, const google::type::Date& to) {
+  const std::string end = FormatDate(to);
+  return absl::StrCat(FormatDate(from), " to ", end.empty() ? "(open-ended)" : end);
+}
+
+// What each write did, in a few words, from its request.
+std::string Done(const ctg::v1::CreatePostRequest& r) {
+  return absl::StrCat("created for ", r.post().ctg(), ", employer ", SirenOf(r.post().employer()));
+}
+std::string Done(const ctg::v1::TransitionPostRequest& r) {
+  return absl::StrCat("status \xE2\x86\x92 ", PostStatusName(r.status()));
+}
+std::string Done(const ctg::v1::RecordCofinancingRequest& r) {
+  const auto& c = r.cofinancing();
+  std::string out = absl::StrCat("co-financing ", c.year(), ": ", FormatCents(c.amount_cents()));
+  if (c.rate_basis_points() > 0) absl::StrAppend(&out, " (", Rate(c.rate_basis_points()), ")");
+  return out;
+}
+std::string Done(const ctg::v1::RecordCafFundingRequest& r) {
+  const auto& f = r.funding();
+  return absl::StrCat("Caf funding ", f.year(), ": ", FormatCents(f.amount_cents()), " (",
+                      Short(ctg::v1::FundingScheme_descriptor(), f.scheme()), ", decision ",
+                      f.decision_reference(), " of ", FormatDate(f.decision_date()), ")");
+}
+std::string Done(const ctg::v1::WithdrawChangeRequest& r) {
+  return absl::StrCat("change ", r.change_id(), " withdrawn");
+}
+std::string Done(const ctg::v1::OpenRecruitmentRequest& r) {
+  return absl::StrCat("opened for ", r.recruitment().post(), " (",
+                      Short(ctg::v1::RecruitmentMotif_descriptor(), r.recruitment().motif()),
+                      "), need identified on ", FormatDate(r.date()), " (R0)");
+}
+std::string Done(const ctg::v1::AgreeCadrageRequest& r) {
+  return absl::StrCat("cadrage with the CDT agreed on ", FormatDate(r.date()), " (R1)");
+}
+std::string Done(const ctg::v1::SubmitFicheDePosteRequest& r) {
+  return absl::StrCat("fiche de poste submitted on ", FormatDate(r.date()), " (R2)");
+}
+std::string Done(const ctg::v1::PublishOfferRequest& r) {
+  std::string out = absl::StrCat("offer published on ", FormatDate(r.date()));
+  if (!r.channel().empty()) absl::StrAppend(&out, " on ", r.channel());
+  return absl::StrCat(out, " (R4)");
+}
+std::string Done(const ctg::v1::CloseApplicationsRequest& r) {
+  return absl::StrCat("applications closed on ", FormatDate(r.date()), ", ",
+                      r.applications_received(), " received (R4)");
+}
+std::string Done(const ctg::v1::ShortlistCandidatesRequest& r) {
+  return absl::StrCat("selection on ", FormatDate(r.date()), ", ", r.candidates_shortlisted(),
+                      " shortlisted, ", WithCaf(r.caf_participated()), " (R5)");
+}
+std::string Done(const ctg::v1::HoldJuryRequest& r) {
+  return absl::StrCat("jury on ", FormatDate(r.date()), ", ", r.candidates_interviewed(),
+                      " interviewed, ", WithCaf(r.caf_participated()), " (R6)");
+}
+std::string Done(const ctg::v1::SynthesiseInterviewsRequest& r) {
+  return absl::StrCat("synthesis of the interviews on ", FormatDate(r.date()), ", ",
+                      WithCaf(r.caf_participated()), " (R7)");
+}
+std::string Done(const ctg::v1::SkipRecruitmentStepRequest& r) {
+  return absl::StrCat(StepText(r.step()), " skipped");
+}
+std::string Done(const ctg::v1::ChooseCandidateRequest& r) {
+  return absl::StrCat("candidate ", r.person(), " chosen on ", FormatDate(r.date()), ", ",
+                      WithCaf(r.caf_participated()), " (R8)");
+}
+std::string Done(const ctg::v1::TakeEmployerDecisionRequest& r) {
+  return absl::StrCat("the employer decided on ", FormatDate(r.date()), " to recruit ", r.person(),
+                      " (R9)");
+}
+std::string Done(const ctg::v1::HirePersonRequest& r) {
+  return absl::StrCat(r.person(), " hired, contract of ", FormatDate(r.contract_date()),
+                      ", first day ", FormatDate(r.start_date()), " (R10)");
+}
+std::string Done(const ctg::v1::CompleteIntegrationRequest& r) {
+  return absl::StrCat("integration completed on ", FormatDate(r.date()), " (R11)");
+}
+std::string Done(const ctg::v1::CloseRecruitmentRequest& r) {
+  return absl::StrCat("closed on ", FormatDate(r.date()), ", the person in post (R12)");
+}
+std::string Done(const ctg::v1::CancelRecruitmentRequest&) { return "cancelled"; }
+std::string Done(const ctg::v1::RequestReplacementRequest& r) {
+  return absl::StrCat("requested on ", r.replacement().post(), " for ", r.replacement().person(),
+                      "; it awaits the Caf's validation");
+}
+std::string Done(const ctg::v1::ValidateReplacementRequest& r) {
+  return absl::StrCat("validated by the Caf on ", FormatDate(r.date()));
+}
+std::string Done(const ctg::v1::RefuseReplacementRequest& r) {
+  return absl::StrCat("refused by the Caf on ", FormatDate(r.date()));
+}
+std::string Done(const ctg::v1::StartReplacementRequest& r) {
+  return absl::StrCat("started on ", FormatDate(r.start_date()));
+}
+std::string Done(const ctg::v1::EndReplacementRequest& r) {
+  return absl::StrCat("ended on ", FormatDate(r.end_date()), " (",
+                      Short(ctg::v1::ReplacementOutcome_descriptor(), r.outcome()), ")");
+}
+std::string Done(const ctg::v1::CancelReplacementRequest&) { return "cancelled"; }
+
+// The state of each kind of resource after a write.
+Fields StateFields(const ctg::v1::Post& post) {
+  return {{"status", PostStatusName(post.status())},
+          {"etp", FormatEtp(post.etp_hundredths())},
+          {"holders", HoldersText(post)},
+          {"missions", MissionsText(post.missions())},
+          {"thématiques", ThematiquesText(post.thematiques())},
+          {"rattachement", post.rattachement()},
+          {"etag", post.etag()}};
+}
+Fields StateFields(const ctg::v1::Recruitment& r) {
+  return {{"status", Short(ctg::v1::RecruitmentStatus_descriptor(), r.status())},
+          {"step", StepText(r.step())},
+          {"next step", NextStepText(r)},
+          {"fiche de poste", FicheText(r)},
+          {"candidate", CandidateText(r)},
+          {"etag", r.etag()}};
+}
+Fields StateFields(const ctg::v1::Replacement& r) {
+  Fields fields = {{"post", r.post()},
+                   {"person", r.person()},
+                   {"etp", FormatEtp(r.etp_hundredths())},
+                   {"planned", PeriodText(r.start_date(), r.end_date())},
+                   {"status", ReplacementStatusName(r.status())}};
+  if (!r.replaced_assignment_id().empty())
+    fields.emplace_back("replaces", r.replaced_assignment_id());
+  if (r.has_reduction()) {
+    fields.emplace_back("reduction",
+                        absl::StrCat(r.reduction().activity(), " by ",
+                                     FormatEtp(r.reduction().etp_hundredths()), " ETP"));
+  }
+  if (r.has_validation()) {
+    fields.emplace_back(
+        "validated", absl::StrCat(FormatDate(r.validation().date()), " by ", r.validation().cdt(),
+                                  " ", r.validation().comment()));
+  }
+  if (r.has_refusal()) {
+    fields.emplace_back("refused", absl::StrCat(FormatDate(r.refusal().date()), " by ",
+                                                r.refusal().cdt(), ": ", r.refusal().comment()));
+  }
+  if (r.has_started_on()) fields.emplace_back("started", FormatDate(r.started_on()));
+  if (r.has_ended_on()) {
+    fields.emplace_back(
+        "ended", absl::StrCat(FormatDate(r.ended_on()), " (",
+                              Short(ctg::v1::ReplacementOutcome_descriptor(), r.outcome()), ")"));
+  }
+  fields.emplace_back("etag", r.etag());
+  return fields;
+}
+
+template <typename Request>
+absl::Status SendAndPrint(Stub& staffing, const CallSettings& call, const Request& request,
+                          Output& output) {
+  const auto method = MethodFor(request);
+  decltype(ResponseOf(method)) resource;
+  if (absl::Status status = SendWrite(staffing, method, call, request, &resource); !status.ok()) {
+    return status;
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(resource);
+    return absl::OkStatus();
+  }
+  *output.out << SanitizeForTerminal(resource.name()) << ": " << SanitizeForTerminal(Done(request))
+              << "\n"
+              << RenderFields(StateFields(resource));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunStaffingWrite(ctg::v1::StaffingService::StubInterface& staffing,
+                              const CallSettings& call, const StaffingWrite& write,
+                              Output& output) {
+  return std::visit(
+      [&](const auto& request) { return SendAndPrint(staffing, call, request, output); }, write);
+}
+
+absl::Status RunReplacementsList(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const ReplacementsListArgs& args,
+                                 Output& output) {
+  ctg::v1::ListReplacementsResponse response;
+  absl::Status status = FetchPages(
+      args.page_token, args.all,
+      [&](const std::string& token, ctg::v1::ListReplacementsResponse* page) {
+        ctg::v1::ListReplacementsRequest request;
+        request.set_page_size(args.page_size);
+        request.set_page_token(token);
+        request.set_ctg(args.ctg);
+        request.set_post(args.post);
+        request.set_status(args.status);
+        grpc::ClientContext context;
+        PrepareContext(call, &context);
+        return RpcError(staffing.ListReplacements(&context, request, page), call);
+      },
+      &response);
+  if (!status.ok()) return status;
+  if (output.json) {
+    *output.out << ToJsonLine(response);
+    return absl::OkStatus();
+  }
+  if (response.replacements().empty()) {
+    *output.err << "no replacements match\n";
+  } else {
+    Table table({{"ID"},
+                 {"POST"},
+                 {"CTG"},
+                 {"PERSON"},
+                 {"ETP", 0, true},
+                 {"STATUS"},
+                 {"FROM"},
+                 {"TO"},
+                 {"REPLACES"}});
+    for (const ctg::v1::Replacement& r : response.replacements()) {
+      table.AddRow({IdOf(r.name()), IdOf(r.post()), IdOf(r.ctg()), r.person(),
+                    FormatEtp(r.etp_hundredths()), ReplacementStatusName(r.status()),
+                    FormatDate(r.has_started_on() ? r.started_on() : r.start_date()),
+                    FormatDate(r.has_ended_on() ? r.ended_on() : r.end_date()),
+                    r.replaced_assignment_id()});
+    }
+    *output.out << table.Render();
+  }
+  MoreHint(output, "replacements", response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status RunReplacementsShow(ctg::v1::StaffingService::StubInterface& staffing,
+                                 const CallSettings& call, const std::string& name,
+                                 Output& output) {
+  ctg::v1::GetReplacementRequest request;
+  request.set_name(name);
+  ctg::v1::Replacement r;
+  grpc::ClientContext context;
+  PrepareContext(call, &context);
+  if (grpc::Status status = staffing.GetReplacement(&context, request, &r); !status.ok()) {
+    return RpcError(status, call);
+  }
+  if (output.json) {
+    *output.out << ToJsonLine(r);
+    return absl::OkStatus();
+  }
+  Fields fields = {{"name", r.name()}, {"ctg", r.ctg()}, {"employer", r.employer()}};
+  for (auto& field : StateFields(r)) {
+    if (field.first != "etag") fields.push_back(std::move(field));
+  }
+  fields.insert(fields.end(), {{"created", FormatTimestamp(r.create_time())},
+                               {"updated", FormatTimestamp(r.update_time())},
+                               {"etag", r.etag()}});
+  *output.out << RenderFields(fields);
   return absl::OkStatus();
 }
 

@@ -38,7 +38,60 @@ std::string AssignmentSummary(const ctg::v1::Assignment& assignment) {
   return out;
 }
 
+// A non-negative decimal with at most two decimals (a point or a comma), in hundredths;
+// spaces (also U+00A0 and U+202F, as FormatCents' groups may be pasted) are ignored.
+bool ParseHundredths(absl::string_view text, int64_t* hundredths) {
+  std::string number;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ' ') continue;
+    if (text.substr(i, 2) == "\xC2\xA0") {
+      ++i;
+      continue;
+    }
+    if (text.substr(i, 3) == "\xE2\x80\xAF") {
+      i += 2;
+      continue;
+    }
+    number.push_back(text[i] == ',' ? '.' : text[i]);
+  }
+  const size_t point = number.find('.');
+  const std::string whole = number.substr(0, point);
+  std::string fraction = point == std::string::npos ? "" : number.substr(point + 1);
+  if (whole.empty() || fraction.size() > 2 || whole.size() > 15) return false;
+  if (point != std::string::npos && fraction.empty()) return false;
+  for (char c : whole + fraction) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  fraction.resize(2, '0');
+  int64_t units = 0, cents = 0;
+  if (!absl::SimpleAtoi(whole, &units) || !absl::SimpleAtoi(fraction, &cents)) return false;
+  *hundredths = units * 100 + cents;
+  return true;
+}
+
 }  // namespace
+
+absl::StatusOr<int64_t> ParseCents(absl::string_view text) {
+  absl::string_view t = absl::StripAsciiWhitespace(text);
+  if (absl::ConsumeSuffix(&t, "\xE2\x82\xAC")) t = absl::StripTrailingAsciiWhitespace(t);
+  int64_t cents = 0;
+  if (!ParseHundredths(t, &cents)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is not an amount in euros: expected e.g. 21000, 21 000 or 21000,50"));
+  }
+  return cents;
+}
+
+absl::StatusOr<int32_t> ParseRate(absl::string_view text) {
+  absl::string_view t = absl::StripAsciiWhitespace(text);
+  if (absl::ConsumeSuffix(&t, "%")) t = absl::StripTrailingAsciiWhitespace(t);
+  int64_t basis_points = 0;
+  if (!ParseHundredths(t, &basis_points) || basis_points > 10000) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is not a rate: expected a percentage from 0 to 100, e.g. 60 or 37,5%"));
+  }
+  return static_cast<int32_t>(basis_points);
+}
 
 std::string FormatEtp(int32_t hundredths) {
   const char* sign = hundredths < 0 ? "-" : "";

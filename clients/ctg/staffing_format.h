@@ -29,6 +29,14 @@ absl::StatusOr<int32_t> ParseEtp(absl::string_view text);
 // Euro cents as euros: 3500000 → "35 000.00 €" (groups of three digits, a point for cents).
 std::string FormatCents(int64_t cents);
 
+// Euros as typed: "21000", "21 000", "21000.50", "21 000,50 €" (groups of digits may be separated
+// by spaces, a point or comma for cents, at most two decimals) → cents; 0 or more.
+// INVALID_ARGUMENT otherwise.
+absl::StatusOr<int64_t> ParseCents(absl::string_view text);
+// A rate as typed: "60", "60%", "37.5 %" or "37,5" (percent, at most two decimals) → basis
+// points, 0 to 10000. INVALID_ARGUMENT otherwise.
+absl::StatusOr<int32_t> ParseRate(absl::string_view text);
+
 // A day as typed, "YYYY-MM-DD" (a real day of the Gregorian calendar). INVALID_ARGUMENT
 // otherwise.
 absl::StatusOr<google::type::Date> ParseDateFlag(absl::string_view text);

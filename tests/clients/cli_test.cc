@@ -826,6 +826,196 @@ TEST_F(StaffingCliTest, CafOpinionOnTheLastFicheOrTheChosenCandidate) {
   EXPECT_EQ(state_.last_candidate_opinion.opinion(), ctg::v1::CAF_OPINION_RESERVE);
 }
 
+TEST_F(StaffingCliTest, PostsCreateTransitionAndFunding) {
+  Result created = Ctg({"posts",          "create",
+                        "--ctg",          "val-orbe-2025",
+                        "--employer",     "200000172",
+                        "--etp",          "0,5",
+                        "--status",       "vacant",
+                        "--mission",      "diagnostics",
+                        "--mission",      "locale:Veille stratégique",
+                        "--thematique",   "jeunesse,parentalite",
+                        "--rattachement", "Direction générale des services",
+                        "--post_id",      "cc-val-orbe-3"});
+  ASSERT_EQ(created.code, kExitOk) << created.err;
+  EXPECT_THAT(created.out,
+              AllOf(StartsWith("posts/cc-val-orbe-3: created for ctgs/val-orbe-2025, employer "
+                               "200000172\n"),
+                    HasSubstr("status        vacant\n"), HasSubstr("etp           0.50\n"),
+                    HasSubstr("thématiques   jeunesse, parentalite\n")));
+  const ctg::v1::CreatePostRequest& create = state_.last_create_post;
+  EXPECT_EQ(create.post_id(), "cc-val-orbe-3");
+  EXPECT_EQ(create.post().etp_hundredths(), 50);
+  EXPECT_EQ(create.post().missions(1).label(), "Veille stratégique");
+  EXPECT_EQ(create.post().rattachement(), "Direction générale des services");
+  EXPECT_TRUE(IsUuid(create.request_id()));
+
+  Result refused =
+      Ctg({"posts", "create", "--ctg", "val-orbe-2025", "--employer", "249900028", "--etp", "1"});
+  EXPECT_EQ(refused.code, kExitFailure);
+  EXPECT_THAT(refused.err, StartsWith("ctg: refused by a rule, EMPLOYER_NOT_SIGNATORY"));
+
+  Result transition = Ctg({"posts", "transition", "cc-val-orbe-3", "--status", "en_recrutement",
+                           "--etag", "W/\"1\"", "--json"});
+  ASSERT_EQ(transition.code, kExitOk) << transition.err;
+  ctg::v1::Post post;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(transition.out, &post).ok());
+  EXPECT_EQ(post.status(), ctg::v1::POST_STATUS_EN_RECRUTEMENT);
+  EXPECT_EQ(state_.last_transition.etag(), "W/\"1\"");
+  Result stale =
+      Ctg({"posts", "transition", "cc-val-orbe-3", "--status", "vacant", "--etag", "W/\"0\""});
+  EXPECT_EQ(stale.code, kExitFailure);
+
+  EXPECT_EQ(Ctg({"posts", "transition", "cc-val-orbe-3", "--status", "suspendu"}).code,
+            kExitUsage);  // without a reason
+}
+
+TEST_F(StaffingCliTest, RecruitmentCadrageWithInvolvementsThenSkip) {
+  Result cadrage =
+      Ctg({"recruitments", "cadrage", "rec-val-orbe-2026", "--date", "2026-09-15", "--fonction",
+           "Coordination de la CTG à 0,5 ETP.", "--involvement", "jury=attendu", "--involvement",
+           "R5=non", "--candidate_choice", "facultatif"});
+  ASSERT_EQ(cadrage.code, kExitOk) << cadrage.err;
+  EXPECT_THAT(cadrage.out,
+              AllOf(StartsWith("recruitments/rec-val-orbe-2026: cadrage with the CDT agreed on "
+                               "2026-09-15 (R1)\n"),
+                    HasSubstr("next step       R2 fiche_de_poste_redaction, awaiting employer\n")));
+  const ctg::v1::AgreeCadrageRequest& request = state_.last_cadrage;
+  ASSERT_EQ(request.involvements_size(), 2);
+  EXPECT_EQ(request.involvements(0).step(), ctg::v1::RECRUITMENT_STEP_JURY);
+  EXPECT_EQ(request.involvements(0).involvement(), ctg::v1::CAF_INVOLVEMENT_ATTENDU);
+  EXPECT_EQ(request.involvements(1).step(), ctg::v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES);
+  EXPECT_EQ(request.involvements(1).involvement(), ctg::v1::CAF_INVOLVEMENT_NON);
+  EXPECT_EQ(request.candidate_choice_involvement(), ctg::v1::CAF_INVOLVEMENT_FACULTATIF);
+  EXPECT_TRUE(IsUuid(request.request_id()));
+
+  Result required = Ctg(
+      {"recruitments", "skip", "rec-val-orbe-2026", "--step", "jury", "--reason", "Pas de jury."});
+  EXPECT_EQ(required.code, kExitFailure);
+  EXPECT_THAT(required.err, StartsWith("ctg: refused by a rule, STEP_REQUIRED"));
+  Result skipped = Ctg({"recruitments", "skip", "rec-val-orbe-2026", "--step", "R5", "--reason",
+                        "Deux candidatures seulement."});
+  ASSERT_EQ(skipped.code, kExitOk) << skipped.err;
+  EXPECT_THAT(skipped.out, StartsWith("recruitments/rec-val-orbe-2026: R5 selection_candidatures "
+                                      "skipped\n"));
+  EXPECT_EQ(state_.last_skip.reason(), "Deux candidatures seulement.");
+}
+
+TEST_F(StaffingCliTest, ReplacementsListShowRequestAndValidate) {
+  Result list = Ctg({"replacements", "list", "--post", "cc-val-orbe-1", "--status", "demande"});
+  ASSERT_EQ(list.code, kExitOk) << list.err;
+  std::vector<std::string> lines = Lines(list.out);
+  ASSERT_EQ(lines.size(), 2u) << list.out;
+  EXPECT_THAT(lines[1], AllOf(StartsWith("rempl-val-orbe-1  cc-val-orbe-1  val-orbe-2025  "
+                                         "persons/7d8e9f0a1b2c3d4e  0.80  demande  2027-02-01  "
+                                         "2027-07-31  titulaire-2026")));
+  EXPECT_EQ(state_.last_list_replacements.post(), "posts/cc-val-orbe-1");
+  EXPECT_EQ(state_.last_list_replacements.status(), ctg::v1::REPLACEMENT_STATUS_DEMANDE);
+
+  Result show = Ctg({"replacements", "show", "rempl-val-orbe-1"});
+  ASSERT_EQ(show.code, kExitOk) << show.err;
+  EXPECT_THAT(show.out, AllOf(HasSubstr("person    persons/7d8e9f0a1b2c3d4e\n"),
+                              HasSubstr("planned   2027-02-01 to 2027-07-31\n"),
+                              HasSubstr("replaces  titulaire-2026\n")));
+
+  Result requested = Ctg({"replacements", "request", "--post", "cc-val-orbe-2", "--person",
+                          ctg::testing::kFixtureRemplacant, "--etp", "50%", "--start", "2027-03-01",
+                          "--reduce_activity", "Coordination enfance-jeunesse", "--reduce_by",
+                          "0.2", "--replacement_id", "rempl-val-orbe-2"});
+  ASSERT_EQ(requested.code, kExitOk) << requested.err;
+  EXPECT_THAT(requested.out,
+              AllOf(StartsWith("replacements/rempl-val-orbe-2: requested on posts/cc-val-orbe-2 "
+                               "for persons/7d8e9f0a1b2c3d4e; it awaits the Caf's validation\n"),
+                    HasSubstr("planned    2027-03-01 to (open-ended)\n"),
+                    HasSubstr("reduction  Coordination enfance-jeunesse by 0.20 ETP\n")));
+  EXPECT_EQ(state_.last_request_replacement.replacement().etp_hundredths(), 50);
+  EXPECT_EQ(state_.last_request_replacement.replacement().reduction().etp_hundredths(), 20);
+
+  Result validated = Ctg({"replacements", "validate", "rempl-val-orbe-2", "--date", "2027-02-10",
+                          "--comment", "Temps compatible."});
+  ASSERT_EQ(validated.code, kExitOk) << validated.err;
+  EXPECT_THAT(validated.out,
+              AllOf(StartsWith("replacements/rempl-val-orbe-2: validated by the Caf on "
+                               "2027-02-10\n"),
+                    HasSubstr("status     valide\n"),
+                    HasSubstr("validated  2027-02-10 by cdt-valmont-7 Temps compatible.\n")));
+  EXPECT_TRUE(IsUuid(state_.last_validate_replacement.request_id()));
+
+  Result missing = Ctg({"replacements", "show", "rempl-inconnu"});
+  EXPECT_EQ(missing.code, kExitFailure);
+  EXPECT_THAT(missing.err, HasSubstr("not found"));
+}
+
+TEST_F(StaffingCliTest, AWriteWhoseOutcomeIsUnknownSaysHowToRetry) {
+  // Nothing listens on port 1.
+  Result result = Ctg({"--server", "127.0.0.1:1", "--timeout", "5", "recruitments", "close",
+                       "rec-val-orbe-2026", "--date", "2026-12-01", "--request_id",
+                       "1b4e28ba-2fa1-4d2e-8b3c-0a1b2c3d4e5f"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_THAT(result.err,
+              HasSubstr("rerun with --request_id 1b4e28ba-2fa1-4d2e-8b3c-0a1b2c3d4e5f"));
+}
+
+TEST_F(StaffingCliTest, StaffingWriteMistakesExitTwo) {
+  const std::vector<std::vector<std::string>> mistakes = {
+      {"posts", "create", "--ctg", "val-orbe-2025", "--employer", "200000172"},
+      {"posts", "create", "--ctg", "val-orbe-2025", "--employer", "200000172", "--etp", "1",
+       "--status", "pourvu"},
+      {"posts", "create", "--ctg", "val-orbe-2025", "--employer", "200000172", "--etp", "1",
+       "--rattachement", std::string(201, 'x')},
+      {"posts", "transition", "cc-val-orbe-1", "--status", "ouvert"},
+      {"posts", "cofinancing", "cc-val-orbe-1", "--year", "1999", "--amount", "21000"},
+      {"posts", "cofinancing", "cc-val-orbe-1", "--year", "2027", "--amount", "beaucoup"},
+      {"posts", "cofinancing", "cc-val-orbe-1", "--year", "2027", "--amount", "21000", "--rate",
+       "120"},
+      {"posts", "caf-funding", "cc-val-orbe-1", "--year", "2027", "--scheme", "bonus_territoire",
+       "--amount", "15000", "--ceiling", "14000", "--decision_date", "2027-03-10",
+       "--decision_reference", "CCTG-2027-003"},
+      {"posts", "withdraw-change", "cc-val-orbe-1", "--change", "etp-2027", "--reason", " "},
+      {"recruitments", "open", "--post", "cc-val-orbe-2", "--motif", "envie", "--date",
+       "2026-09-01"},
+      {"recruitments", "cadrage", "rec-val-orbe-2026", "--date", "2026-09-15", "--fonction", "x",
+       "--involvement", "jury"},
+      {"recruitments", "cadrage", "rec-val-orbe-2026", "--date", "2026-09-15", "--fonction", "x",
+       "--involvement", "R8=attendu"},
+      {"recruitments", "cadrage", "rec-val-orbe-2026", "--date", "2026-09-15", "--fonction", "x",
+       "--involvement", "jury=toujours"},
+      {"recruitments", "close-applications", "rec-val-orbe-2026", "--date", "2026-10-01",
+       "--received", "-3"},
+      {"recruitments", "skip", "rec-val-orbe-2026", "--step", "R3", "--reason", "non"},
+      {"recruitments", "choose", "rec-val-orbe-2026", "--date", "2026-10-20"},
+      {"recruitments", "hire", "rec-val-orbe-2026", "--person", "3f9c0d2a71b84e65",
+       "--contract_date", "2026-11-02", "--start", "2026-11-01"},
+      {"recruitments", "cancel", "rec-val-orbe-2026"},
+      {"recruitments", "publish", "rec-val-orbe-2026", "--date", "2026-10-01", "--request_id",
+       "not-a-uuid"},
+      {"replacements"},
+      {"replacements", "request", "--post", "cc-val-orbe-1", "--person", "7d8e9f0a1b2c3d4e",
+       "--etp", "0.8", "--start", "2027-02-01", "--reduce_by", "0.2"},
+      {"replacements", "request", "--post", "cc-val-orbe-1", "--person", "7d8e9f0a1b2c3d4e",
+       "--etp", "0.8", "--start", "2027-02-01", "--end", "2027-01-01"},
+      {"replacements", "refuse", "rempl-val-orbe-1", "--date", "2027-01-10"},
+      {"replacements", "end", "rempl-val-orbe-1", "--date", "2027-07-31", "--outcome", "autre"},
+      {"replacements", "list", "--status", "ouvert"},
+      {"replacements", "show", "a/b"},
+  };
+  for (const auto& args : mistakes) {
+    Result result = Ctg(args);
+    EXPECT_EQ(result.code, kExitUsage) << ::testing::PrintToString(args) << "\n" << result.err;
+    EXPECT_THAT(result.err, Not(IsEmpty())) << ::testing::PrintToString(args);
+    EXPECT_THAT(result.out, IsEmpty()) << ::testing::PrintToString(args);
+  }
+  // Nothing was sent.
+  EXPECT_EQ(state_.last_create_post.request_id(), "");
+  EXPECT_EQ(state_.last_cadrage.request_id(), "");
+  // The messages name the flag, never the value typed.
+  EXPECT_THAT(
+      Ctg({"posts", "create", "--ctg", "val-orbe-2025", "--employer", "200000172", "--etp", "1",
+           "--rattachement", std::string(201, 'x')})
+          .err,
+      AllOf(HasSubstr("--rattachement has 201 characters"), Not(HasSubstr(std::string(201, 'x')))));
+}
+
 TEST_F(CliTest, GlobalFlagsMayFollowTheSubcommand) {
   Result result = Ctg({"orgs", "show", "200000172", "--json"});
   ASSERT_EQ(result.code, kExitOk) << result.err;

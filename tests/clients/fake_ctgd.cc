@@ -547,6 +547,151 @@ class StaffingService final : public ctg::v1::StaffingService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status CreatePost(grpc::ServerContext* context, const ctg::v1::CreatePostRequest* request,
+                          ctg::v1::Post* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_create_post = *request;
+    if (request->post().employer() != "organisations/200000172") {
+      return RuleError("EMPLOYER_NOT_SIGNATORY",
+                       absl::StrCat(request->post().employer(), " does not sign the CTG"));
+    }
+    ctg::v1::Post post = request->post();
+    post.set_name(absl::StrCat("posts/", request->post_id().empty()
+                                             ? request->request_id().substr(0, 8)
+                                             : request->post_id()));
+    if (post.status() == ctg::v1::POST_STATUS_UNSPECIFIED)
+      post.set_status(ctg::v1::POST_STATUS_A_CREER);
+    post.set_etag("W/\"1\"");
+    state_.posts[post.name()] = post;
+    *response = post;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status TransitionPost(grpc::ServerContext* context,
+                              const ctg::v1::TransitionPostRequest* request,
+                              ctg::v1::Post* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_transition = *request;
+    auto it = state_.posts.find(request->name());
+    if (it == state_.posts.end()) return NotFound(request->name());
+    if (!request->etag().empty() && request->etag() != it->second.etag()) {
+      return grpc::Status(grpc::StatusCode::ABORTED, "the post changed since that etag");
+    }
+    it->second.set_status(request->status());
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status AgreeCadrage(grpc::ServerContext* context,
+                            const ctg::v1::AgreeCadrageRequest* request,
+                            ctg::v1::Recruitment* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_cadrage = *request;
+    auto it = state_.recruitments.find(request->name());
+    if (it == state_.recruitments.end()) return NotFound(request->name());
+    ctg::v1::Recruitment& r = it->second;
+    *r.mutable_involvements() = request->involvements();
+    r.set_candidate_choice_involvement(request->candidate_choice_involvement());
+    r.set_step(ctg::v1::RECRUITMENT_STEP_CADRAGE_CDT);
+    r.set_next_step(ctg::v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION);
+    r.set_awaiting(ctg::v1::STAFFING_PARTY_EMPLOYER);
+    *r.mutable_last_step_date() = request->date();
+    *response = r;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status SkipRecruitmentStep(grpc::ServerContext* context,
+                                   const ctg::v1::SkipRecruitmentStepRequest* request,
+                                   ctg::v1::Recruitment* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_skip = *request;
+    auto it = state_.recruitments.find(request->name());
+    if (it == state_.recruitments.end()) return NotFound(request->name());
+    ctg::v1::Recruitment& r = it->second;
+    for (const ctg::v1::StepInvolvement& involvement : r.involvements()) {
+      if (involvement.step() == request->step() &&
+          involvement.involvement() == ctg::v1::CAF_INVOLVEMENT_ATTENDU) {
+        return RuleError("STEP_REQUIRED", "the cadrage set the Caf's involvement to ATTENDU");
+      }
+    }
+    r.add_skipped_steps(request->step());
+    *response = r;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RequestReplacement(grpc::ServerContext* context,
+                                  const ctg::v1::RequestReplacementRequest* request,
+                                  ctg::v1::Replacement* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_request_replacement = *request;
+    auto post = state_.posts.find(request->replacement().post());
+    if (post == state_.posts.end()) return NotFound(request->replacement().post());
+    ctg::v1::Replacement r = request->replacement();
+    r.set_name(absl::StrCat("replacements/", request->replacement_id().empty()
+                                                 ? request->request_id().substr(0, 8)
+                                                 : request->replacement_id()));
+    r.set_ctg(post->second.ctg());
+    r.set_employer(post->second.employer());
+    r.set_status(ctg::v1::REPLACEMENT_STATUS_DEMANDE);
+    r.set_etag("W/\"1\"");
+    state_.replacements[r.name()] = r;
+    *response = r;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ValidateReplacement(grpc::ServerContext* context,
+                                   const ctg::v1::ValidateReplacementRequest* request,
+                                   ctg::v1::Replacement* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_validate_replacement = *request;
+    auto it = state_.replacements.find(request->name());
+    if (it == state_.replacements.end()) return NotFound(request->name());
+    ctg::v1::Replacement& r = it->second;
+    r.set_status(ctg::v1::REPLACEMENT_STATUS_VALIDE);
+    *r.mutable_validation()->mutable_date() = request->date();
+    r.mutable_validation()->set_cdt("cdt-valmont-7");  // stamped by the server
+    r.mutable_validation()->set_comment(request->comment());
+    *response = r;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetReplacement(grpc::ServerContext* context,
+                              const ctg::v1::GetReplacementRequest* request,
+                              ctg::v1::Replacement* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    auto it = state_.replacements.find(request->name());
+    if (it == state_.replacements.end()) return NotFound(request->name());
+    *response = it->second;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ListReplacements(grpc::ServerContext* context,
+                                const ctg::v1::ListReplacementsRequest* request,
+                                ctg::v1::ListReplacementsResponse* response) override {
+    std::lock_guard<std::mutex> lock(state_.mu);
+    if (grpc::Status status = CheckToken(state_, context); !status.ok()) return status;
+    state_.last_list_replacements = *request;
+    std::vector<ctg::v1::Replacement> matching;
+    for (const auto& [name, r] : state_.replacements) {
+      if (!request->post().empty() && r.post() != request->post()) continue;
+      if (request->status() != ctg::v1::REPLACEMENT_STATUS_UNSPECIFIED &&
+          r.status() != request->status())
+        continue;
+      matching.push_back(r);
+    }
+    return Page(
+        matching, request->page_size() > 0 ? request->page_size() : 50, request->page_token(),
+        [&](const ctg::v1::Replacement& r) { *response->add_replacements() = r; },
+        response->mutable_next_page_token());
+  }
+
  private:
   static grpc::Status NotFound(const std::string& name) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat(name, " not found"));
@@ -826,6 +971,19 @@ void LoadStaffingFixtures(FakeCtgd* state) {
   closed.set_candidate_opinion(ctg::v1::CAF_OPINION_FAVORABLE);
   closed.set_hired_person(kFixturePerson);
   *closed.mutable_last_step_date() = Date(2026, 9, 30);
+
+  ctg::v1::Replacement& replacement = state->replacements["replacements/rempl-val-orbe-1"];
+  replacement.set_name("replacements/rempl-val-orbe-1");
+  replacement.set_post("posts/cc-val-orbe-1");
+  replacement.set_ctg(ctg);
+  replacement.set_employer(employer);
+  replacement.set_person(kFixtureRemplacant);
+  replacement.set_replaced_assignment_id("titulaire-2026");
+  replacement.set_etp_hundredths(80);
+  *replacement.mutable_start_date() = Date(2027, 2, 1);
+  *replacement.mutable_end_date() = Date(2027, 7, 31);
+  replacement.set_status(ctg::v1::REPLACEMENT_STATUS_DEMANDE);
+  replacement.set_etag("W/\"2\"");
 
   ctg::v1::CdtTask& fiche = state->queue.emplace_back();
   fiche.set_kind(ctg::v1::CDT_TASK_KIND_FICHE_DE_POSTE_OPINION);

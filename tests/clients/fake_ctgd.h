@@ -115,6 +115,17 @@ struct FakeCtgd {
   ctg::v1::GiveCafOpinionOnFicheRequest last_fiche_opinion;
   ctg::v1::GiveCafOpinionOnCandidateRequest last_candidate_opinion;
   int get_recruitment_calls = 0;
+  // Replacements by name. CreatePost refuses an employer other than organisations/200000172
+  // (EMPLOYER_NOT_SIGNATORY); SkipRecruitmentStep a step the cadrage set ATTENDU
+  // (STEP_REQUIRED).
+  std::map<std::string, ctg::v1::Replacement> replacements;
+  ctg::v1::CreatePostRequest last_create_post;
+  ctg::v1::TransitionPostRequest last_transition;
+  ctg::v1::AgreeCadrageRequest last_cadrage;
+  ctg::v1::SkipRecruitmentStepRequest last_skip;
+  ctg::v1::RequestReplacementRequest last_request_replacement;
+  ctg::v1::ValidateReplacementRequest last_validate_replacement;
+  ctg::v1::ListReplacementsRequest last_list_replacements;
 };
 
 // Fixtures: fictional organisations and a CTG.
@@ -126,11 +137,13 @@ ctg::v1::Ctg FixtureCtg();
 inline constexpr char kFixturePerson[] = "persons/3f9c0d2a71b84e65";
 inline constexpr char kFixtureErasedPerson[] = "persons/9a0b1c2d3e4f5a6b";
 std::map<std::string, ctg::v1::Person> FixturePersons();
+inline constexpr char kFixtureRemplacant[] = "persons/7d8e9f0a1b2c3d4e";
 // Fictional staffing of ctgs/val-orbe-2025: posts/cc-val-orbe-1 (held by kFixturePerson since
 // an applied change of personnel, with a proposed change of ETP awaiting its exchange) and
 // posts/cc-val-orbe-2 (vacant); recruitments/rec-val-orbe-2026 (open, fiche v2 awaiting the
 // Caf's opinion) and recruitments/rec-val-orbe-2025 (closed); two tasks in the queue; one
-// applied change.
+// applied change; replacements/rempl-val-orbe-1 (requested on posts/cc-val-orbe-1 for
+// kFixtureRemplacant, awaiting the Caf's validation).
 void LoadStaffingFixtures(FakeCtgd* state);
 // Events at positions 0, 1, 2 as ctgd renders them, with the leaf hashes the event store
 // computes for them (eventstore::EncodeLeaf): FakeLog::AppendLeafHashes(FixtureLeafHashes())

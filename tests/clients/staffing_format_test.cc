@@ -30,6 +30,21 @@ TEST(EtpTest, FormatsHundredths) {
   EXPECT_EQ(FormatEtp(-20), "-0.20");
 }
 
+TEST(AmountTest, ParsesEurosAndRates) {
+  EXPECT_EQ(ParseCents("21000").value(), 2100000);
+  EXPECT_EQ(ParseCents("21 000,50 €").value(), 2100050);
+  EXPECT_EQ(ParseCents("21000.5").value(), 2100050);
+  EXPECT_EQ(ParseCents(FormatCents(3500000)).value(), 3500000);  // as printed
+  EXPECT_EQ(ParseCents("0").value(), 0);
+  for (const char* bad : {"", "€", "-5", "12.345", "12.", "douze", "1e6"}) {
+    EXPECT_FALSE(ParseCents(bad).ok()) << bad;
+  }
+  EXPECT_EQ(ParseRate("60").value(), 6000);
+  EXPECT_EQ(ParseRate("37,5 %").value(), 3750);
+  EXPECT_EQ(ParseRate("100%").value(), 10000);
+  for (const char* bad : {"", "100.01", "-1", "soixante"}) EXPECT_FALSE(ParseRate(bad).ok()) << bad;
+}
+
 TEST(EtpTest, ParsesWhatPeopleType) {
   EXPECT_EQ(ParseEtp("1").value(), 100);
   EXPECT_EQ(ParseEtp("1.0").value(), 100);
