@@ -9,6 +9,7 @@
 #include "services/api/validation.h"
 #include "services/audit/render.h"
 #include "services/platform/policy.h"
+#include "services/platform/time_proto.h"
 
 namespace ctg::api {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 v1::Backup ToProto(const eventstore::BackupInfo& info) {
   v1::Backup backup;
   backup.set_backup_id(info.backup_id);
-  *backup.mutable_create_time() = audit::ToTimestamp(info.time);
+  *backup.mutable_create_time() = platform::ToTimestamp(info.time);
   backup.set_size_bytes(info.size_bytes);
   backup.set_checkpoint_note(info.checkpoint.note);
   return backup;

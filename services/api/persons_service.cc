@@ -1,7 +1,5 @@
 #include "services/api/persons_service.h"
 
-#include <openssl/sha.h>
-
 #include <thread>
 
 #include "absl/strings/escaping.h"
@@ -21,17 +19,6 @@ using platform::Permission;
 
 absl::Status NotFound(absl::string_view name) {
   return absl::NotFoundError(absl::StrCat(name, " not found"));
-}
-
-// A person's id: derived from the request id (a retry names the same person), else random.
-// Opaque either way: it says nothing about the person.
-std::string ChoosePersonId(absl::string_view request_id) {
-  std::string seed = request_id.empty() ? eventstore::EventIdToString(eventstore::NewEventId())
-                                        : absl::StrCat("person-id/", request_id);
-  uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const uint8_t*>(seed.data()), seed.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), 16));
 }
 
 // The SIREN of "organisations/{siren}", for the policy's scope ("" if malformed).
@@ -100,7 +87,7 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
   if (absl::Status s = persons::ValidateIdentity(person.identity(), "person.identity"); !s.ok()) {
     return Fail(reactor, s);
   }
-  const std::string person_id = ChoosePersonId(request->request_id());
+  const std::string person_id = platform::IdFromRequest("person", request->request_id(), 16);
   const std::string stream = persons::PersonStream(person_id);
   // Sealed before anything reaches the log; the stream name binds the bytes to this person.
   absl::StatusOr<std::string> sealed =

@@ -1,7 +1,5 @@
 #include "services/api/plans_service.h"
 
-#include <openssl/sha.h>
-
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -26,18 +24,6 @@ v1::Ctg ToResource(const plans::CtgState& state, std::optional<uint64_t> revisio
   v1::Ctg ctg = state.ctg;
   ctg.set_etag(platform::EtagFor(revision));
   return ctg;
-}
-
-// The id CreateCtg gives a CTG when the client names none: derived from the request id, so a
-// retry names the same CTG; random otherwise.
-std::string ChooseCtgId(absl::string_view request_id) {
-  std::string seed = request_id.empty()
-                         ? eventstore::EventIdToString(eventstore::NewEventId())
-                         : absl::StrCat("ctg-id/", request_id);
-  uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const uint8_t*>(seed.data()), seed.size(), digest);
-  return absl::StrCat("ctg", absl::BytesToHexString(absl::string_view(
-                                 reinterpret_cast<const char*>(digest), 6)));
 }
 
 // Finishes a command's call with the resulting CTG or the error.
@@ -126,7 +112,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateCtg(grpc::CallbackServerContex
       *principal, Permission::kCreateCtg, platform::Scope::Organisation(*porteur));
   if (!role.ok()) return Fail(reactor, role.status());
 
-  plans::DraftCtg draft{request->ctg_id().empty() ? ChooseCtgId(request->request_id())
+  plans::DraftCtg draft{request->ctg_id().empty() ? absl::StrCat("ctg", platform::IdFromRequest("ctg", request->request_id(), 6))
                                                   : request->ctg_id(),
                         request->ctg()};
   const std::string stream = plans::CtgStream(draft.ctg_id);

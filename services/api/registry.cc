@@ -8,12 +8,9 @@
 namespace ctg::api {
 
 absl::Status Registry::Load() {
-  RETURN_IF_ERROR(organisations_.CatchUp());
-  RETURN_IF_ERROR(persons_.CatchUp());
-  RETURN_IF_ERROR(posts_.CatchUp());
-  RETURN_IF_ERROR(recruitments_.CatchUp());
-  RETURN_IF_ERROR(replacements_.CatchUp());
-  return ctgs_.CatchUp();
+  // One pass over the log feeds every read model.
+  return platform::CatchUp(store_, {&organisations_, &ctgs_, &persons_, &posts_, &recruitments_,
+                                    &replacements_});
 }
 
 partners::Lookups Registry::PartnersLookups() const {

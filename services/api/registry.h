@@ -141,13 +141,7 @@ struct ReplacementAggregate {
 class Registry {
  public:
   explicit Registry(eventstore::EventStore& store)
-      : store_(store),
-        organisations_(store),
-        ctgs_(store),
-        persons_(store),
-        posts_(store),
-        recruitments_(store),
-        replacements_(store) {}
+      : store_(store) {}
 
   // Folds the stored log into the read models; call once before serving.
   absl::Status Load();

@@ -1,6 +1,5 @@
 // What the StaffingService handlers share: time, sides, ids, field renaming, conversions to
 // the API's resources, and the CTG checks of lists.
-#include <openssl/sha.h>
 
 #include <algorithm>
 
@@ -41,17 +40,6 @@ staffing::Party PartyFor(platform::Permission permission, platform::Role role) {
     default:
       return staffing::Party::kUnspecified;
   }
-}
-
-std::string ChooseId(absl::string_view prefix, absl::string_view request_id) {
-  const std::string seed = request_id.empty()
-                               ? eventstore::EventIdToString(eventstore::NewEventId())
-                               : absl::StrCat(prefix, "-id/", request_id);
-  uint8_t digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const uint8_t*>(seed.data()), seed.size(), digest);
-  return absl::StrCat(
-      prefix, "-",
-      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), 6)));
 }
 
 absl::Status RenameFields(const absl::Status& status,

@@ -51,10 +51,6 @@ google::type::Date Today(absl::Time now);
 // (platform::ActsForCaf) and the employer's otherwise.
 staffing::Party PartyFor(platform::Permission permission, platform::Role role);
 
-// An id for a resource the client did not name: `prefix` and 12 hex digits, derived from
-// `request_id` when there is one (a retry names the same resource), random otherwise.
-std::string ChooseId(absl::string_view prefix, absl::string_view request_id);
-
 // `status` with the field paths of its BadRequest renamed by `rename` (a decider names the
 // command's fields; a request may hold them under another path). Other statuses unchanged.
 absl::Status RenameFields(const absl::Status& status,

@@ -49,7 +49,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
       partners::ParseOrganisationName(post.employer(), "post.employer");
   if (!siren.ok()) return Fail(reactor, siren.status());
   const std::string post_id = request->post_id().empty()
-                                  ? staffing_api::ChooseId("post", request->request_id())
+                                  ? absl::StrCat("post-", platform::IdFromRequest("post", request->request_id(), 6))
                                   : request->post_id();
   if (absl::Status s = staffing::ValidateId(post_id, "post_id"); !s.ok()) return Fail(reactor, s);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "services/api/staffing_internal.h"
 #include "services/api/staffing_service.h"
+#include "services/platform/dates.h"
 #include "services/platform/time_proto.h"
 
 namespace ctg::api {
@@ -142,12 +143,12 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   platform::BadRequestBuilder bad;
   if (request->has_start_date()) {
-    if (std::string problem = staffing::DateProblem(request->start_date()); !problem.empty()) {
+    if (std::string problem = platform::DateProblem(request->start_date()); !problem.empty()) {
       bad.Add("start_date", problem);
     }
   }
   if (request->has_end_date()) {
-    if (std::string problem = staffing::DateProblem(request->end_date()); !problem.empty()) {
+    if (std::string problem = platform::DateProblem(request->end_date()); !problem.empty()) {
       bad.Add("end_date", problem);
     } else if (request->has_start_date() && bad.empty() &&
                staffing::Before(request->end_date(), request->start_date())) {

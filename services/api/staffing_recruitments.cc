@@ -69,7 +69,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   if (!post.state.exists) return Fail(reactor, post_not_found);
   const std::string recruitment_id =
       request->recruitment_id().empty()
-          ? staffing_api::ChooseId("recruitment", request->request_id())
+          ? absl::StrCat("recruitment-", platform::IdFromRequest("recruitment", request->request_id(), 6))
           : request->recruitment_id();
   if (absl::Status s = staffing::ValidateId(recruitment_id, "recruitment_id"); !s.ok()) {
     return Fail(reactor, s);

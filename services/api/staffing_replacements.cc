@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   if (!post.state.exists) return Fail(reactor, post_not_found);
   const std::string replacement_id =
       request->replacement_id().empty()
-          ? staffing_api::ChooseId("replacement", request->request_id())
+          ? absl::StrCat("replacement-", platform::IdFromRequest("replacement", request->request_id(), 6))
           : request->replacement_id();
   if (absl::Status s = staffing::ValidateId(replacement_id, "replacement_id"); !s.ok()) {
     return Fail(reactor, s);

@@ -9,6 +9,7 @@
 #include "services/audit/query.h"
 #include "services/audit/render.h"
 #include "services/platform/errors.h"
+#include "services/platform/time_proto.h"
 
 namespace ctg::audit {
 
@@ -79,7 +80,7 @@ absl::StatusOr<std::vector<v1::SubscribeEventsResponse>> Feed::Next(absl::Durati
     v1::Progress* progress = response.mutable_progress();
     progress->set_position(static_cast<int64_t>(batch.position));
     progress->set_log_size(static_cast<int64_t>(batch.log_size));
-    *progress->mutable_time() = ToTimestamp(batch.time);
+    *progress->mutable_time() = platform::ToTimestamp(batch.time);
     out.push_back(std::move(response));
     last_progress_ = batch.time;
     known_position_ = batch.position;

@@ -12,8 +12,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/platform/command.h"
+#include "services/platform/time_proto.h"
 
 namespace ctg::audit {
 namespace {
@@ -32,10 +32,6 @@ void LinkEventMessages() {
 }
 
 }  // namespace
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
-}
 
 std::string PayloadJson(absl::string_view type, absl::string_view payload) {
   LinkEventMessages();
@@ -62,7 +58,7 @@ absl::StatusOr<v1::AuditEvent> Render(const eventstore::RecordedEvent& event) {
   out.set_revision(static_cast<int64_t>(event.revision));
   out.set_event_id(eventstore::EventIdToString(event.id));
   out.set_type(event.type);
-  *out.mutable_record_time() = ToTimestamp(event.recorded_time);
+  *out.mutable_record_time() = platform::ToTimestamp(event.recorded_time);
   absl::StatusOr<v1::EventMetadata> metadata = platform::ParseMetadata(event.metadata);
   if (!metadata.ok()) {
     return absl::DataLossError(absl::StrCat("the metadata of the event at position ",
@@ -86,7 +82,7 @@ v1::Checkpoint RenderCheckpoint(const eventstore::SignedCheckpoint& checkpoint,
   out.set_tree_size(static_cast<int64_t>(checkpoint.checkpoint.size));
   out.set_root_hash(
       std::string(checkpoint.checkpoint.root.begin(), checkpoint.checkpoint.root.end()));
-  *out.mutable_time() = ToTimestamp(checkpoint.checkpoint.time);
+  *out.mutable_time() = platform::ToTimestamp(checkpoint.checkpoint.time);
   out.set_verifier_key(verifier.ToString());
   return out;
 }

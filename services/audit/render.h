@@ -40,9 +40,6 @@ std::string PayloadJson(absl::string_view type, absl::string_view payload);
 v1::Checkpoint RenderCheckpoint(const eventstore::SignedCheckpoint& checkpoint,
                                 const tlog::VerifierKey& verifier);
 
-// A time as a google.protobuf.Timestamp, to the microsecond (the store's precision).
-google::protobuf::Timestamp ToTimestamp(absl::Time time);
-
 }  // namespace ctg::audit
 
 #endif  // CTG_SERVICES_AUDIT_RENDER_H_

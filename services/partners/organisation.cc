@@ -12,6 +12,7 @@
 #include "services/partners/text.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
+#include "services/platform/time_proto.h"
 
 namespace ctg::partners {
 namespace {
@@ -20,13 +21,6 @@ using ::ctg::platform::BadRequestBuilder;
 
 constexpr size_t kMaxDisplayNameChars = 200;
 constexpr absl::string_view kUpdatablePaths[] = {"display_name", "population", "epci"};
-
-void SetTimestamp(absl::Time time, google::protobuf::Timestamp& timestamp) {
-  const int64_t seconds = absl::ToUnixSeconds(time);
-  timestamp.set_seconds(seconds);
-  timestamp.set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
-}
 
 // The SIREN of a resource name already checked by ParseOrganisationName (else `name`).
 absl::string_view SirenOf(absl::string_view name) {
@@ -160,7 +154,7 @@ void Evolve(OrganisationState& state, const OrganisationEvent& event, absl::Time
     if (registered->has_population()) *organisation.mutable_population() = registered->population();
     organisation.set_epci(registered->epci());
     organisation.set_departement(registered->departement());
-    SetTimestamp(time, *organisation.mutable_create_time());
+    *organisation.mutable_create_time() = platform::ToTimestamp(time);
   } else if (const auto* renamed = std::get_if<v1::OrganisationRenamed>(&event)) {
     organisation.set_display_name(renamed->display_name());
   } else if (const auto* recorded = std::get_if<v1::OrganisationPopulationRecorded>(&event)) {
@@ -172,7 +166,7 @@ void Evolve(OrganisationState& state, const OrganisationEvent& event, absl::Time
   } else if (const auto* changed = std::get_if<v1::OrganisationEpciChanged>(&event)) {
     organisation.set_epci(changed->epci());
   }
-  SetTimestamp(time, *organisation.mutable_update_time());
+  *organisation.mutable_update_time() = platform::ToTimestamp(time);
 }
 
 absl::StatusOr<std::vector<OrganisationEvent>> Decide(const OrganisationState& state,

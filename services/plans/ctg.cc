@@ -12,19 +12,18 @@
 #include "eventstore/base/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "services/partners/organisation.h"
-#include "services/plans/dates.h"
+#include "services/platform/dates.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
+#include "services/platform/time_proto.h"
 
 namespace ctg::plans {
-namespace {
 
-void SetTimestamp(absl::Time time, google::protobuf::Timestamp& timestamp) {
-  const int64_t seconds = absl::ToUnixSeconds(time);
-  timestamp.set_seconds(seconds);
-  timestamp.set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
-}
+using platform::DateProblem;
+using platform::FormatDate;
+using platform::SameDate;
+using platform::ToCivilDay;
+namespace {
 
 v1::Signatory* FindSignatory(v1::Ctg& ctg, absl::string_view organisation) {
   for (v1::Signatory& signatory : *ctg.mutable_signatories()) {
@@ -95,7 +94,7 @@ void Evolve(CtgState& state, const CtgEvent& event, absl::Time time) {
     *ctg.mutable_thematiques() = drafted->thematiques();
     ctg.set_predecessor(drafted->predecessor());
     ctg.set_state(v1::CTG_STATE_EN_PREPARATION);
-    SetTimestamp(time, *ctg.mutable_create_time());
+    *ctg.mutable_create_time() = platform::ToTimestamp(time);
   } else if (const auto* retitled = std::get_if<v1::CtgRetitled>(&event)) {
     ctg.set_title(retitled->title());
   } else if (const auto* period = std::get_if<v1::CtgPeriodSet>(&event)) {
@@ -128,7 +127,7 @@ void Evolve(CtgState& state, const CtgEvent& event, absl::Time time) {
   } else if (const auto* changed = std::get_if<v1::CtgStateChanged>(&event)) {
     ctg.set_state(changed->to());
   }
-  SetTimestamp(time, *ctg.mutable_update_time());
+  *ctg.mutable_update_time() = platform::ToTimestamp(time);
   ctg.clear_warnings();
   for (v1::RuleWarning& warning : Warnings(ctg)) *ctg.add_warnings() = std::move(warning);
 }

@@ -11,10 +11,15 @@
 #include "services/partners/organisation.h"
 #include "services/partners/text.h"
 #include "services/plans/ctg.h"
-#include "services/plans/dates.h"
+#include "services/platform/dates.h"
 #include "services/platform/errors.h"
 
 namespace ctg::plans {
+
+using platform::DateProblem;
+using platform::FormatDate;
+using platform::SameDate;
+using platform::ToCivilDay;
 namespace {
 
 using ::ctg::partners::AddViolations;

@@ -2,12 +2,14 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
-#include "google/protobuf/util/time_util.h"
 #include "services/platform/errors.h"
+#include "services/platform/time_proto.h"
 
 namespace ctg::platform {
 
@@ -37,8 +39,7 @@ v1::EventMetadata StampMetadata(const CommandContext& context, std::vector<std::
   actor->set_subject(context.principal.subject);
   actor->set_organisation(context.principal.organisation);
   actor->set_role(ToProtoRole(context.role));
-  *metadata.mutable_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(context.now));
+  *metadata.mutable_time() = ToTimestamp(context.now);
   metadata.set_request_id(context.request_id);
   metadata.set_correlation_id(context.correlation_id);
   metadata.set_causation_id(context.causation_id);
@@ -77,6 +78,17 @@ eventstore::EventData MakeEventData(absl::string_view stream, const CommandConte
   return data;
 }
 
+std::string IdFromRequest(absl::string_view kind, absl::string_view request_id,
+                          size_t hex_bytes) {
+  const std::string seed = request_id.empty()
+                               ? eventstore::EventIdToString(eventstore::NewEventId())
+                               : absl::StrCat(kind, "-id/", request_id);
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const uint8_t*>(seed.data()), seed.size(), digest);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest),
+                                                  std::min<size_t>(hex_bytes, sizeof(digest))));
+}
+
 std::string EtagFor(std::optional<uint64_t> revision) {
   return revision.has_value() ? absl::StrCat("r", *revision) : std::string();
 }
@@ -97,8 +109,7 @@ absl::StatusOr<v1::EventMetadata> ParseMetadata(absl::string_view bytes) {
 
 absl::Time EventTime(const v1::EventMetadata& metadata, absl::Time fallback) {
   if (!metadata.has_time()) return fallback;
-  return absl::FromUnixMicros(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(metadata.time()));
+  return FromTimestamp(metadata.time());
 }
 
 }  // namespace ctg::platform

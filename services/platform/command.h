@@ -49,6 +49,12 @@ v1::EventMetadata StampMetadata(const CommandContext& context, std::vector<std::
 eventstore::EventId EventIdFor(absl::string_view stream, absl::string_view request_id,
                                size_t index);
 
+// The id a Create gives a resource the client did not name: `hex_bytes` bytes of
+// SHA-256("{kind}-id/{request_id}") in lower-case hex, so a retried request names the same
+// resource; random when `request_id` is empty.
+std::string IdFromRequest(absl::string_view kind, absl::string_view request_id,
+                          size_t hex_bytes);
+
 // An event ready to append: the payload's full type name and bytes, the metadata, the tags
 // plus "actor:{subject}".
 eventstore::EventData MakeEventData(absl::string_view stream, const CommandContext& context,

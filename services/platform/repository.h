@@ -20,6 +20,7 @@
 #define CTG_SERVICES_PLATFORM_REPOSITORY_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,8 +36,23 @@
 
 namespace ctg::platform {
 
+// A read model that folds the events of some streams of the log.
+class LogProjection {
+ public:
+  virtual ~LogProjection() = default;
+  // Whether the projection folds the events of `stream`.
+  virtual bool Follows(absl::string_view stream) const = 0;
+  // Folds one event of a followed stream, in log order.
+  virtual absl::Status Fold(const eventstore::RecordedEvent& event) = 0;
+};
+
+// Folds every stored event into the projections that follow its stream, in one pass over the
+// log (start-up: each event is read once, whatever the number of projections).
+absl::Status CatchUp(eventstore::EventStore& store,
+                     std::initializer_list<LogProjection*> projections);
+
 template <typename Aggregate>
-class Repository {
+class Repository final : public LogProjection {
  public:
   using State = typename Aggregate::State;
 
@@ -46,27 +62,23 @@ class Repository {
     std::optional<uint64_t> revision;
   };
 
-  explicit Repository(eventstore::EventStore& store) : store_(store) {}
+  Repository() = default;
   Repository(const Repository&) = delete;
   Repository& operator=(const Repository&) = delete;
 
-  // Folds every stored event of this aggregate's streams from where the last call stopped.
-  absl::Status CatchUp() {
-    uint64_t from = next_position_;
-    while (from < store_.Size()) {
-      ASSIGN_OR_RETURN(eventstore::ReadPage page,
-                       store_.ReadLog(from, eventstore::Direction::kForward, 1000));
-      for (const eventstore::RecordedEvent& event : page.events) {
-        if (absl::string_view(event.stream).substr(0, Aggregate::kStreamPrefix.size()) !=
-            Aggregate::kStreamPrefix) {
-          continue;
-        }
-        RETURN_IF_ERROR(Fold(event));
-      }
-      if (page.events.empty()) break;
-      from = page.events.back().position + 1;
-    }
-    next_position_ = from;
+  // The streams of this aggregate: those with its prefix.
+  bool Follows(absl::string_view stream) const override {
+    return stream.substr(0, Aggregate::kStreamPrefix.size()) == Aggregate::kStreamPrefix;
+  }
+
+  // Folds one stored event (start-up; see CatchUp).
+  absl::Status Fold(const eventstore::RecordedEvent& event) override {
+    ASSIGN_OR_RETURN(typename Aggregate::Event decoded, Aggregate::Parse(event.type, event.payload));
+    ASSIGN_OR_RETURN(v1::EventMetadata metadata, ParseMetadata(event.metadata));
+    absl::MutexLock lock(&mu_);
+    Snapshot& snapshot = streams_[event.stream];
+    Aggregate::Evolve(snapshot.state, decoded, EventTime(metadata, event.recorded_time));
+    snapshot.revision = event.revision;
     return absl::OkStatus();
   }
 
@@ -100,18 +112,7 @@ class Repository {
   }
 
  private:
-  absl::Status Fold(const eventstore::RecordedEvent& event) {
-    ASSIGN_OR_RETURN(typename Aggregate::Event decoded, Aggregate::Parse(event.type, event.payload));
-    ASSIGN_OR_RETURN(v1::EventMetadata metadata, ParseMetadata(event.metadata));
-    absl::MutexLock lock(&mu_);
-    Snapshot& snapshot = streams_[event.stream];
-    Aggregate::Evolve(snapshot.state, decoded, EventTime(metadata, event.recorded_time));
-    snapshot.revision = event.revision;
-    return absl::OkStatus();
-  }
 
-  eventstore::EventStore& store_;
-  uint64_t next_position_ = 0;  // CatchUp's progress (start-up only)
   mutable absl::Mutex mu_;
   std::map<std::string, Snapshot, std::less<>> streams_ ABSL_GUARDED_BY(mu_);
 };

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "google/type/date.pb.h"
+#include "services/platform/dates.h"
 #include "services/platform/errors.h"
 
 namespace ctg::staffing {
@@ -41,14 +42,6 @@ absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view 
 // refused: staffing events never hold personal data.
 absl::Status ValidatePersonName(absl::string_view name, absl::string_view field);
 
-// Empty if `date` is a full calendar date of the years 1900 to 2100; else what is wrong.
-std::string DateProblem(const google::type::Date& date);
-// `date` as a civil day. Meaningful only for a date without DateProblem.
-absl::CivilDay ToCivilDay(const google::type::Date& date);
-// Whether `a` and `b` are the same year, month and day.
-bool SameDate(const google::type::Date& a, const google::type::Date& b);
-// `date` in ISO 8601 (YYYY-MM-DD), for messages.
-std::string FormatDate(const google::type::Date& date);
 // `a` < `b`, for two dates without DateProblem.
 bool Before(const google::type::Date& a, const google::type::Date& b);
 

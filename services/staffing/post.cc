@@ -12,11 +12,15 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "services/partners/organisation.h"
 #include "services/partners/text.h"
+#include "services/platform/dates.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
 #include "services/staffing/fields.h"
 
 namespace ctg::staffing {
+
+using platform::DateProblem;
+using platform::FormatDate;
 namespace {
 
 using ::ctg::platform::BadRequestBuilder;

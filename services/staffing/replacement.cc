@@ -8,11 +8,15 @@
 #include "eventstore/base/status_macros.h"
 #include "services/partners/organisation.h"
 #include "services/partners/text.h"
+#include "services/platform/dates.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
 #include "services/staffing/fields.h"
 
 namespace ctg::staffing {
+
+using platform::DateProblem;
+using platform::FormatDate;
 namespace {
 
 using ::ctg::platform::BadRequestBuilder;

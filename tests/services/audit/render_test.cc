@@ -9,6 +9,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "services/platform/time_proto.h"
 #include "tests/services/audit/audit_fixture.h"
 
 namespace ctg::audit {
@@ -112,7 +113,7 @@ TEST_F(RenderTest, CheckpointCarriesTheSignedNoteAndTheVerifierKey) {
 
 TEST(ToTimestampTest, KeepsMicroseconds) {
   const absl::Time time = absl::FromUnixMicros(1767225600123456);
-  const google::protobuf::Timestamp timestamp = ToTimestamp(time);
+  const google::protobuf::Timestamp timestamp = platform::ToTimestamp(time);
   EXPECT_EQ(timestamp.seconds(), 1767225600);
   EXPECT_EQ(timestamp.nanos(), 123456000);
 }

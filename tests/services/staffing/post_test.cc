@@ -1,6 +1,7 @@
 // The Post decider: names and field checks, creation (R-1a), every status move, funding
 // (R-1a), change control with its chain of references, the personnel rules (R-5, R-13,
 // the post's ETP), R-1b warnings, Evolve by replay, tags and the event codec.
+#include "services/platform/dates.h"
 #include "services/staffing/post.h"
 
 #include <set>
@@ -1194,7 +1195,7 @@ TEST(ChangeControlTest, EtpChangeCarriesThePreviousEtp) {
   EXPECT_EQ(etp.etp_hundredths(), 50);
   EXPECT_EQ(etp.previous_etp_hundredths(), 80);
   EXPECT_EQ(etp.change_id(), "etp");
-  EXPECT_TRUE(SameDate(std::get<v1::ChangeApplied>(events[0]).effective_date(), Date(2026, 1, 1)));
+  EXPECT_TRUE(platform::SameDate(std::get<v1::ChangeApplied>(events[0]).effective_date(), Date(2026, 1, 1)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The Replacement decider (research §4.4): the time rule at its boundaries, the
 // request's fields and rules, every (status, command) pair, the Caf's validation beforehand,
 // the sides, Evolve by replay, tags and the event codec.
+#include "services/platform/dates.h"
 #include "services/staffing/replacement.h"
 
 #include <functional>
@@ -338,7 +339,7 @@ TEST(RequestReplacementTest, TheEventCarriesTheRequestAndThePostsCtgAndEmployer)
   EXPECT_EQ(requested.person(), kReplacer);
   EXPECT_EQ(requested.replaced_assignment_id(), "titulaire-1");
   EXPECT_EQ(requested.etp_hundredths(), 30);
-  EXPECT_TRUE(SameDate(requested.end_date(), Date(2026, 6, 30)));
+  EXPECT_TRUE(platform::SameDate(requested.end_date(), Date(2026, 6, 30)));
   EXPECT_EQ(requested.reduction().activity(), "Animation du RPE");
   EXPECT_EQ(requested.reduction().etp_hundredths(), 30);
 }
@@ -513,7 +514,7 @@ TEST(ValidationTest, TheCafValidatesBeforehandOnTheCurrentWork) {
   const auto& event = std::get<v1::ReplacementValidated>(validated[0]);
   EXPECT_EQ(event.cdt(), kCdt);
   EXPECT_EQ(event.comment(), "Accord");
-  EXPECT_TRUE(SameDate(event.date(), Date(2025, 9, 12)));
+  EXPECT_TRUE(platform::SameDate(event.date(), Date(2025, 9, 12)));
 }
 
 TEST(ValidationTest, DecisionFields) {
@@ -650,8 +651,8 @@ TEST(EvolveTest, ReplayingTheLogGivesTheReplacement) {
     ASSERT_TRUE(replacement->validation.has_value());
     EXPECT_EQ(replacement->validation->cdt(), kCdt);
     EXPECT_FALSE(replacement->refusal.has_value());
-    EXPECT_TRUE(SameDate(replacement->started_on, Date(2025, 9, 8)));
-    EXPECT_TRUE(SameDate(replacement->ended_on, kToday));
+    EXPECT_TRUE(platform::SameDate(replacement->started_on, Date(2025, 9, 8)));
+    EXPECT_TRUE(platform::SameDate(replacement->ended_on, kToday));
     EXPECT_EQ(replacement->outcome, v1::REPLACEMENT_OUTCOME_TITULAIRE_DE_RETOUR);
   }
   EXPECT_EQ(state.create_time, kTime);

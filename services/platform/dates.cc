@@ -1,8 +1,8 @@
-#include "services/plans/dates.h"
+#include "services/platform/dates.h"
 
 #include "absl/strings/str_format.h"
 
-namespace ctg::plans {
+namespace ctg::platform {
 
 std::string DateProblem(const google::type::Date& date) {
   if (date.year() == 0 && date.month() == 0 && date.day() == 0) return "is required";
@@ -29,4 +29,4 @@ std::string FormatDate(const google::type::Date& date) {
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
 }
 
-}  // namespace ctg::plans
+}  // namespace ctg::platform
