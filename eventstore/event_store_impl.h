@@ -1,12 +1,16 @@
 // EventStoreImpl: the RocksDB-backed EventStore. Internal to eventstore/; use event_store.h.
 //
-// Threads: callers of Append enqueue a PendingAppend and block on it. The sequencer thread
-// (SequencerLoop) drains the queue in groups and decides every append of a group against its
-// in-memory view of the log, producing one WriteBatch per group. The writer thread
-// (WriterLoop) writes the groups in order, each with one synced Write, then publishes the
-// new committed size and wakes the callers. The two overlap: group k+1 is decided while group
-// k is being fsynced. Readers read RocksDB directly, bounded by the committed size.
-// Subscriptions wait on commit_mu_.
+// Threads, a four-stage pipeline. Callers of Append enqueue a PendingAppend and block on it.
+//   sequencer (SequencerLoop): drains the queue in groups and decides every append of a group
+//     against its in-memory view of the log, producing one WriteBatch per group;
+//   writer (WriterLoop): writes the groups in order into RocksDB, unsynced (WAL record and
+//     memtable inserts);
+//   syncer (SyncerLoop): takes every group written so far and makes them durable with one
+//     SyncWAL;
+//   acknowledger (AcknowledgerLoop): publishes the new committed size, then runs callbacks.
+// The stages overlap: while group k is fsynced, group k+1 is written and group k+2 decided.
+// A written group is visible in RocksDB before it is durable, so every read is bounded by the
+// committed size (positions) or waits for it (stream heads). Subscriptions wait on commit_mu_.
 #ifndef CTG_EVENTSTORE_EVENT_STORE_IMPL_H_
 #define CTG_EVENTSTORE_EVENT_STORE_IMPL_H_
 
@@ -127,13 +131,14 @@ class EventStoreImpl final : public EventStore {
   // Runs the append's callback with its result, then frees it.
   static void Complete(std::unique_ptr<PendingAppend> append);
   struct GroupState;  // the sequencer's view of the log while it builds one group
-  // A decided group on its way from the sequencer to the writer.
+  // A decided group on its way from the sequencer to the writer, the syncer, the acknowledger.
   struct DecidedGroup {
-    PendingAppends appends;  // results set; completed by the writer
+    PendingAppends appends;  // results set; completed by the acknowledger
     rocksdb::WriteBatch batch;
     bool writes = false;        // false if every append was a replay or refused
     uint64_t end_position = 0;  // the log size once written
     tlog::Hash root{};          // the tree root at end_position
+    absl::Status written;       // the writer's outcome: not OK if nothing may be acknowledged
   };
   // What a decided but not yet durable group added, so that later groups see it.
   struct InFlightIndex {
@@ -153,9 +158,16 @@ class EventStoreImpl final : public EventStore {
   absl::StatusOr<std::unique_ptr<PendingAppend>> Prepare(absl::string_view stream,
                                                          ExpectedRevision expected,
                                                          std::vector<EventData> events);
-  // The writer thread.
+  // The writer thread: writes each group, unsynced, and hands it to the syncer.
   void WriterLoop();
   void WriteGroup(DecidedGroup& group);
+  // The syncer thread: one SyncWAL for every group written so far.
+  void SyncerLoop();
+  // The acknowledger thread: publishes what the syncer made durable, then runs callbacks.
+  void AcknowledgerLoop();
+  void AcknowledgeGroups(std::deque<std::unique_ptr<DecidedGroup>>& groups, absl::Status synced);
+  // Sets failure_ (fail-stop) from a failed write or sync; returns the status to report.
+  absl::Status FailStop(const absl::Status& status);
   absl::StatusOr<AppendResult> Sequence(const PendingAppend& append, GroupState& state,
                                         rocksdb::WriteBatch& batch);
   absl::StatusOr<std::optional<AppendResult>> CheckReplay(const PendingAppend& append,
@@ -169,7 +181,13 @@ class EventStoreImpl final : public EventStore {
   absl::StatusOr<RangeRead> ReadRangeLocked(uint64_t from, uint64_t end,
                                             const std::optional<std::string>& tag,
                                             size_t max_count);
+  // The stream's head as RocksDB holds it now: the sequencer's view, durable or not.
   absl::StatusOr<StreamHead> ReadHead(absl::string_view stream);
+  // The stream's head for readers: durable. A head still being synced is waited for (one
+  // fsync at most), so that no read shows an event that a crash could take back.
+  absl::StatusOr<StreamHead> ReadDurableHead(absl::string_view stream);
+  // Waits until the event at `position` is durable; the store's failure if it never will be.
+  absl::Status AwaitDurable(uint64_t position);
   // A page of the stream or tag index of `name` from number `from` (a revision or a position)
   // towards `end` (exclusive; UINT64_MAX for no bound) in `direction`.
   absl::StatusOr<ReadPage> ReadIndexPage(ColumnFamily family, absl::string_view name, uint64_t from,
@@ -203,6 +221,7 @@ class EventStoreImpl final : public EventStore {
   std::deque<std::unique_ptr<PendingAppend>> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   absl::Status failure_ ABSL_GUARDED_BY(queue_mu_);  // set when a write failed: fail-stop
+  std::atomic<bool> failed_{false};                  // failure_ is set (readable lock-free)
   std::thread sequencer_;
 
   // Decided groups waiting for the writer, besides the one it is writing. One is enough to
@@ -214,6 +233,24 @@ class EventStoreImpl final : public EventStore {
   bool sequencer_done_ ABSL_GUARDED_BY(handoff_mu_) = false;
   std::thread writer_;
 
+  // Groups written to RocksDB but not yet synced, oldest first: the syncer's next batch.
+  absl::Mutex written_mu_;
+  absl::CondVar written_cv_;
+  std::deque<std::unique_ptr<DecidedGroup>> written_ ABSL_GUARDED_BY(written_mu_);
+  bool writer_done_ ABSL_GUARDED_BY(written_mu_) = false;
+  std::thread syncer_;
+
+  // Groups the syncer is done with, each batch with its sync's outcome, oldest first.
+  struct SyncedGroups {
+    std::deque<std::unique_ptr<DecidedGroup>> groups;
+    absl::Status synced;
+  };
+  absl::Mutex synced_mu_;
+  absl::CondVar synced_cv_;
+  std::deque<std::unique_ptr<SyncedGroups>> synced_ ABSL_GUARDED_BY(synced_mu_);
+  bool syncer_done_ ABSL_GUARDED_BY(synced_mu_) = false;
+  std::thread acknowledger_;
+
   // Owned by the sequencer thread once it runs (set up by Open before that). This view runs
   // ahead of the durable log by the groups in flight.
   tlog::Frontier frontier_;
@@ -221,7 +258,7 @@ class EventStoreImpl final : public EventStore {
   std::deque<InFlightIndex> in_flight_;  // oldest first
   int64_t last_time_us_ = 0;
 
-  // What is durable, published after each synced write.
+  // What is durable, published by the syncer after each SyncWAL.
   mutable absl::Mutex commit_mu_;
   uint64_t committed_size_ ABSL_GUARDED_BY(commit_mu_) = 0;
   tlog::Hash committed_root_ ABSL_GUARDED_BY(commit_mu_){};

@@ -1,7 +1,8 @@
 // The append path: validation in the caller's thread; the sequencer thread, which decides
 // every append of a group against the stream heads, assigns gap-free positions and extends
-// the Merkle tree into one WriteBatch per group; and the writer thread, which writes the
-// groups in order with one synced Write each. Nothing is acknowledged before its batch is
+// the Merkle tree into one WriteBatch per group; the writer thread, which writes the groups
+// in order without syncing; and the syncer thread, which makes every written group durable
+// with one SyncWAL and acknowledges them. Nothing is acknowledged before its batch is
 // durable, and groups are acknowledged in log order.
 #include <algorithm>
 #include <cstring>
@@ -282,7 +283,7 @@ std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(Pendin
 
   Put(decided->batch, cf(kMeta), std::string(kFrontierKey), state.frontier.Serialize());
   decided->root = state.frontier.Root();
-  // Advance the sequencer's view; if the write fails the store stops (see WriteGroup).
+  // Advance the sequencer's view; if the write or sync fails the store stops (FailStop).
   frontier_ = std::move(state.frontier);
   last_time_us_ = state.time_us;
   if (head_cache_.size() + state.heads.size() > options_.head_cache_capacity) {
@@ -300,45 +301,129 @@ void EventStoreImpl::WriterLoop() {
     {
       absl::MutexLock lock(&handoff_mu_);
       while (handoff_.empty() && !sequencer_done_) handoff_cv_.Wait(&handoff_mu_);
-      if (handoff_.empty()) return;
+      if (handoff_.empty()) break;
       group = std::move(handoff_.front());
       handoff_.pop_front();
       handoff_cv_.SignalAll();  // room for the sequencer
     }
     WriteGroup(*group);
+    absl::MutexLock lock(&written_mu_);
+    written_.push_back(std::move(group));
+    written_cv_.Signal();
   }
+  absl::MutexLock lock(&written_mu_);
+  writer_done_ = true;  // the syncer finishes the written groups, then exits
+  written_cv_.Signal();
 }
 
-void EventStoreImpl::WriteGroup(DecidedGroup& group) {
-  absl::Status status;
+absl::Status EventStoreImpl::FailStop(const absl::Status& status) {
+  absl::Status failure;
   {
     absl::MutexLock lock(&queue_mu_);
-    status = failure_;
-  }
-  if (status.ok() && group.writes) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = options_.sync;
-    status = FromRocksDb(db_->Write(write_options, &group.batch), "writing a group of events");
-    if (!status.ok()) {
-      // Fail-stop: the sequencer's view ran ahead of a disk that refused the write.
-      absl::MutexLock lock(&queue_mu_);
+    if (failure_.ok()) {
+      // The sequencer's view ran ahead of a disk that refused a write or a sync.
       failure_ = absl::Status(status.code(), absl::StrCat(status.message(),
                                                           "; the store stopped accepting "
                                                           "appends, reopen it"));
     }
+    failure = failure_;
   }
-  if (status.ok() && group.writes) {
+  failed_.store(true);
+  absl::MutexLock lock(&commit_mu_);
+  commit_cv_.SignalAll();  // readers waiting in AwaitDurable
+  return failure;
+}
+
+void EventStoreImpl::WriteGroup(DecidedGroup& group) {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    group.written = failure_;
+  }
+  if (!group.written.ok() || !group.writes) return;
+  // Unsynced: the syncer makes it durable. RocksDB writes the WAL record to the file before
+  // Write returns, so the syncer's next SyncWAL covers it.
+  rocksdb::WriteOptions write_options;
+  write_options.sync = false;
+  absl::Status status =
+      FromRocksDb(db_->Write(write_options, &group.batch), "writing a group of events");
+  if (!status.ok()) group.written = FailStop(status);
+}
+
+void EventStoreImpl::SyncerLoop() {
+  bool failed = false;  // after a failed sync nothing is ever acknowledged again
+  while (true) {
+    auto synced_groups = std::make_unique<SyncedGroups>();
+    {
+      absl::MutexLock lock(&written_mu_);
+      while (written_.empty() && !writer_done_) written_cv_.Wait(&written_mu_);
+      if (written_.empty()) break;
+      synced_groups->groups.swap(written_);
+    }
+    bool writes = false;
+    for (const std::unique_ptr<DecidedGroup>& group : synced_groups->groups) {
+      writes = writes || (group->writes && group->written.ok());
+    }
+    if (failed) {
+      absl::MutexLock lock(&queue_mu_);
+      synced_groups->synced = failure_;
+    } else if (writes && options_.sync) {
+      // Every group taken was written before this call: one fsync makes them all durable.
+      synced_groups->synced = FromRocksDb(db_->SyncWAL(), "syncing the log");
+      if (!synced_groups->synced.ok()) {
+        // An fsync failure may have dropped any write since the last good sync (and a later
+        // successful fsync would not bring it back): stop acknowledging for good.
+        failed = true;
+        synced_groups->synced = FailStop(synced_groups->synced);
+      }
+    }
+    // The acknowledger wakes the callers while this thread starts the next fsync.
+    absl::MutexLock lock(&synced_mu_);
+    synced_.push_back(std::move(synced_groups));
+    synced_cv_.Signal();
+  }
+  absl::MutexLock lock(&synced_mu_);
+  syncer_done_ = true;
+  synced_cv_.Signal();
+}
+
+void EventStoreImpl::AcknowledgerLoop() {
+  while (true) {
+    std::deque<std::unique_ptr<SyncedGroups>> batches;
+    {
+      absl::MutexLock lock(&synced_mu_);
+      while (synced_.empty() && !syncer_done_) synced_cv_.Wait(&synced_mu_);
+      if (synced_.empty()) return;
+      batches.swap(synced_);
+    }
+    for (std::unique_ptr<SyncedGroups>& batch : batches) {
+      AcknowledgeGroups(batch->groups, batch->synced);
+    }
+  }
+}
+
+void EventStoreImpl::AcknowledgeGroups(std::deque<std::unique_ptr<DecidedGroup>>& groups,
+                                       absl::Status synced) {
+  // Publish the last group that became durable: groups are in log order, and a failed
+  // group fails every later one (the writer refuses to write after a failure).
+  const DecidedGroup* last_durable = nullptr;
+  for (const std::unique_ptr<DecidedGroup>& group : groups) {
+    if (synced.ok() && group->written.ok() && group->writes) last_durable = group.get();
+  }
+  if (last_durable != nullptr) {
     absl::MutexLock lock(&commit_mu_);
-    committed_size_ = group.end_position;
-    committed_root_ = group.root;
+    committed_size_ = last_durable->end_position;
+    committed_root_ = last_durable->root;
     committed_size_atomic_.store(committed_size_);
     commit_cv_.SignalAll();
   }
-  for (std::unique_ptr<PendingAppend>& append : group.appends) {
-    // After a failure nothing of this group is acknowledged, replays included: they may
-    // refer to events of a group that never became durable.
-    if (!status.ok()) append->result = status;
-    Complete(std::move(append));
+  for (std::unique_ptr<DecidedGroup>& group : groups) {
+    const absl::Status status = group->written.ok() ? synced : group->written;
+    for (std::unique_ptr<PendingAppend>& append : group->appends) {
+      // After a failure nothing of this group is acknowledged, replays included: they may
+      // refer to events of a group that never became durable.
+      if (!status.ok()) append->result = status;
+      Complete(std::move(append));
+    }
   }
 }
 

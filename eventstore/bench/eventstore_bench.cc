@@ -21,6 +21,8 @@
 //   read_stream        random streams (100 events each) read forward, max_count 100.
 //   read_tag           random tags (100 events each) read forward, max_count 100.
 //   verify             EventStore::Verify() over the read store.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -42,6 +44,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -67,6 +70,7 @@ struct Flags {
   std::optional<double> seconds;
   std::optional<uint64_t> events_for_reads;
   bool quick = false;
+  std::vector<std::string> phases = {"rocksdb", "append", "reads"};
 };
 
 [[noreturn]] void Die(const std::string& message) {
@@ -131,7 +135,19 @@ struct Run {
   double p50_us = 0;
   double p99_us = 0;
   double max_us = 0;
+  double cpu_seconds = 0;  // CPU time of the whole process (all threads) during the run
 };
+
+// User plus system CPU time of this process so far, every thread included (the store's
+// threads and RocksDB's background jobs too).
+double ProcessCpuSeconds() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const struct timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 // Sets run->p50_us, p99_us and max_us from the latencies (µs) of its operations.
 void FillLatencies(std::vector<double> all, Run* run) {
@@ -165,6 +181,7 @@ Run RunThreads(int threads, double seconds,
       }
     });
   }
+  const double cpu_start = ProcessCpuSeconds();
   const Clock::time_point start = Clock::now();
   go.store(true, std::memory_order_release);
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -173,6 +190,7 @@ Run RunThreads(int threads, double seconds,
   Run run;
   run.threads = threads;
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  run.cpu_seconds = ProcessCpuSeconds() - cpu_start;
   std::vector<double> all;
   for (int t = 0; t < threads; ++t) {
     all.insert(all.end(), latencies[t].begin(), latencies[t].end());
@@ -191,6 +209,8 @@ JsonLine RunJson(absl::string_view name, const Run& run) {
       .Num("p50_us", run.p50_us)
       .Num("p99_us", run.p99_us)
       .Num("max_us", run.max_us)
+      .Num("cpu_us_per_op", run.ops == 0 ? 0.0 : run.cpu_seconds * 1e6 / static_cast<double>(run.ops))
+      .Num("cpu_cores", run.cpu_seconds / run.seconds)
       .Int("ops", run.ops)
       .Num("seconds", run.seconds);
   return line;
@@ -307,6 +327,7 @@ Run RunAsync(EventStore& store, int in_flight, double seconds, const std::string
       }
     });
   }
+  const double cpu_start = ProcessCpuSeconds();
   const Clock::time_point start = Clock::now();
   {
     absl::MutexLock lock(&mu);
@@ -322,6 +343,7 @@ Run RunAsync(EventStore& store, int in_flight, double seconds, const std::string
     run.ops = latencies.size();  // completions within the measured time
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  run.cpu_seconds = ProcessCpuSeconds() - cpu_start;
   for (std::thread& issuer : issuers) issuer.join();
   {
     absl::MutexLock lock(&mu);  // the last appends complete before their slots are dropped
@@ -515,12 +537,13 @@ void BenchReads(const std::string& dir, const ReadStore& shape, double seconds) 
 
 void Usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s [--dir=DIR] [--seconds=S] [--events_for_reads=N] [--quick]\n"
+               "usage: %s [--dir=DIR] [--seconds=S] [--events_for_reads=N] [--quick] [--phases=P]\n"
                "  --dir               working directory (default: a fresh directory under /tmp,\n"
                "                      removed at the end); its subdirectories must not exist\n"
                "  --seconds           seconds per measurement (default 5; --quick: 1)\n"
                "  --events_for_reads  events in the read store (default 1000000; --quick: 20000)\n"
                "  --quick             small sizes for a smoke run\n"
+               "  --phases            comma-separated subset of rocksdb,append,reads (default all)\n"
                "Prints one JSON object per measurement on stdout.\n",
                argv0);
 }
@@ -545,7 +568,8 @@ Flags ParseFlags(int argc, char** argv) {
       value = arg.substr(eq + 1);
       has_value = true;
     }
-    if (name != "--dir" && name != "--seconds" && name != "--events_for_reads") {
+    if (name != "--dir" && name != "--seconds" && name != "--events_for_reads" &&
+        name != "--phases") {
       std::fprintf(stderr, "unknown flag '%s'\n", arg.c_str());
       Usage(argv[0]);
       std::exit(2);
@@ -561,6 +585,11 @@ Flags ParseFlags(int argc, char** argv) {
     if (name == "--dir") {
       flags.dir = value;
       ok = !value.empty();
+    } else if (name == "--phases") {
+      flags.phases = absl::StrSplit(value, ',');
+      for (const std::string& phase : flags.phases) {
+        ok = ok && (phase == "rocksdb" || phase == "append" || phase == "reads");
+      }
     } else if (name == "--seconds") {
       double seconds = 0;
       ok = absl::SimpleAtod(value, &seconds) && seconds > 0;
@@ -601,10 +630,15 @@ int Main(int argc, char** argv) {
   Progress(absl::StrCat("dir ", dir, ", ", seconds, " s per measurement, ", events_for_reads,
                         " events for reads, ", std::thread::hardware_concurrency(), " cores"));
 
-  BenchRocksDbSyncPut(rocksdb_dir, seconds);
-  BenchAppendDurable(append_dir, seconds);
-  const ReadStore shape = BuildReadStore(read_dir, events_for_reads);
-  BenchReads(read_dir, shape, seconds);
+  auto wanted = [&](absl::string_view phase) {
+    return std::find(flags.phases.begin(), flags.phases.end(), phase) != flags.phases.end();
+  };
+  if (wanted("rocksdb")) BenchRocksDbSyncPut(rocksdb_dir, seconds);
+  if (wanted("append")) BenchAppendDurable(append_dir, seconds);
+  if (wanted("reads")) {
+    const ReadStore shape = BuildReadStore(read_dir, events_for_reads);
+    BenchReads(read_dir, shape, seconds);
+  }
 
   if (own_dir) {
     std::error_code ec;

@@ -376,6 +376,57 @@ TEST_F(StoreTest, ConcurrentAppendersGetGapFreePositionsAndContiguousRevisions) 
   EXPECT_EQ(expected_position, store_->Size());
 }
 
+// A written group sits in RocksDB during its fsync before it is durable (the syncer's
+// SyncWAL). No read may show it then: a crash could still take it back. Each check reads
+// Size() after the read returns, so a read that leaked a not-yet-durable event is caught
+// whenever its sync was still running, which happens many times over this run.
+TEST_F(StoreTest, ReadsNeverShowEventsThatAreNotYetDurable) {
+  constexpr int kAppenders = 4;
+  constexpr int kAppendsEach = 150;
+  const std::vector<std::string> streams = {"s-0", "s-1", "s-2"};
+  std::atomic<int> appenders_left{kAppenders};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kAppenders; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAppendsEach; ++i) {
+        ASSERT_OK(store_->Append(streams[(t + i) % streams.size()], ExpectedRevision::Any(),
+                                 {MakeEvent("t.A", "x", {"shared"})})
+                      .status());
+      }
+      --appenders_left;
+    });
+  }
+  std::atomic<int> checks{0};
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&, r] {
+      while (appenders_left.load() > 0) {
+        const std::string& stream = streams[checks.load() % streams.size()];
+        absl::StatusOr<StreamHead> head = store_->GetStreamHead(stream);
+        if (head.ok()) {
+          ASSERT_LT(head->last_position, store_->Size()) << "a head that is not durable yet";
+        } else {
+          ASSERT_TRUE(absl::IsNotFound(head.status())) << head.status();
+        }
+        absl::StatusOr<ReadPage> page =
+            r == 0 ? store_->ReadStream(stream, UINT64_MAX, Direction::kBackward, 5)
+                   : store_->ReadTag("shared", UINT64_MAX, Direction::kBackward, 5);
+        if (page.ok()) {
+          const uint64_t size = store_->Size();
+          for (const RecordedEvent& event : page->events) {
+            ASSERT_LT(event.position, size) << "an event that is not durable yet";
+          }
+        } else {
+          ASSERT_TRUE(absl::IsNotFound(page.status())) << page.status();
+        }
+        ++checks;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(checks.load(), 0);
+  EXPECT_EQ(store_->Size(), static_cast<uint64_t>(kAppenders * kAppendsEach));
+}
+
 TEST_F(StoreTest, ReopenKeepsEverythingAndContinuesPositions) {
   AppendMany("post-1", 3);
   Reopen();
