@@ -208,6 +208,7 @@ absl::Status EventStoreImpl::OpenDatabase() {
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options_.create_if_missing;
   db_options.create_missing_column_families = true;
+  if (options_.rocksdb_env != nullptr) db_options.env = options_.rocksdb_env;
   // An acknowledged write is never rolled back: only a torn last record (a write that was
   // never acknowledged) is tolerated at recovery; any other corruption refuses to open.
   // The pipeline leaves at most the groups of one fsync plus the one being written unsynced.

@@ -10,6 +10,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace ctg::eventstore {
 
 struct Options {
@@ -64,6 +68,10 @@ struct Options {
   // The clock that stamps recorded times. Tests inject their own. Times are truncated to
   // microseconds and never go backwards along the log.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+
+  // For fault-injection tests only: the RocksDB Env the log runs on, not owned (it must
+  // outlive the store). nullptr, the default: RocksDB's own.
+  rocksdb::Env* rocksdb_env = nullptr;
 };
 
 }  // namespace ctg::eventstore
