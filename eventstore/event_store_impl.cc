@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -83,6 +84,14 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 }
 
 absl::Status ClosedError() { return absl::FailedPreconditionError("the event store is closed"); }
+
+// A thread running `body`, named `name` (at most 15 characters) for top -H, perf and gdb.
+std::thread StartNamedThread(const char* name, std::function<void()> body) {
+  return std::thread([name, body = std::move(body)] {
+    ::pthread_setname_np(::pthread_self(), name);
+    body();
+  });
+}
 
 // The key without its trailing be64 number: the name and its 0x00 separator of a stream or
 // tag index key, the level of a tree key, nothing of a position key. Keys with the same
@@ -183,22 +192,11 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStoreImpl::OpenImpl(absl::strin
   RETURN_IF_ERROR(store->OpenDatabase());
   RETURN_IF_ERROR(store->CheckAgainstCheckpoint());
   // Named for top -H, perf and gdb.
-  store->sequencer_ = std::thread([s = store.get()] {
-    ::pthread_setname_np(::pthread_self(), "es-sequencer");
-    s->SequencerLoop();
-  });
-  store->writer_ = std::thread([s = store.get()] {
-    ::pthread_setname_np(::pthread_self(), "es-writer");
-    s->WriterLoop();
-  });
-  store->syncer_ = std::thread([s = store.get()] {
-    ::pthread_setname_np(::pthread_self(), "es-syncer");
-    s->SyncerLoop();
-  });
-  store->acknowledger_ = std::thread([s = store.get()] {
-    ::pthread_setname_np(::pthread_self(), "es-acker");
-    s->AcknowledgerLoop();
-  });
+  store->sequencer_ = StartNamedThread("es-sequencer", [s = store.get()] { s->SequencerLoop(); });
+  store->writer_ = StartNamedThread("es-writer", [s = store.get()] { s->WriterLoop(); });
+  store->syncer_ = StartNamedThread("es-syncer", [s = store.get()] { s->SyncerLoop(); });
+  store->acknowledger_ =
+      StartNamedThread("es-acker", [s = store.get()] { s->AcknowledgerLoop(); });
   store->serving_ = true;
   return std::unique_ptr<EventStore>(std::move(store));
 }

@@ -29,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "eventstore/encoding.h"
 #include "eventstore/event_store.h"
+#include "eventstore/stage_queue.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -227,17 +228,11 @@ class EventStoreImpl final : public EventStore {
   // Decided groups waiting for the writer, besides the one it is writing. One is enough to
   // overlap deciding with writing; more would only split the load into smaller groups.
   static constexpr size_t kMaxGroupsInFlight = 1;
-  absl::Mutex handoff_mu_;
-  absl::CondVar handoff_cv_;
-  std::deque<std::unique_ptr<DecidedGroup>> handoff_ ABSL_GUARDED_BY(handoff_mu_);
-  bool sequencer_done_ ABSL_GUARDED_BY(handoff_mu_) = false;
+  StageQueue<std::unique_ptr<DecidedGroup>> handoff_;
   std::thread writer_;
 
   // Groups written to RocksDB but not yet synced, oldest first: the syncer's next batch.
-  absl::Mutex written_mu_;
-  absl::CondVar written_cv_;
-  std::deque<std::unique_ptr<DecidedGroup>> written_ ABSL_GUARDED_BY(written_mu_);
-  bool writer_done_ ABSL_GUARDED_BY(written_mu_) = false;
+  StageQueue<std::unique_ptr<DecidedGroup>> written_;
   std::thread syncer_;
 
   // Groups the syncer is done with, each batch with its sync's outcome, oldest first.
@@ -245,10 +240,7 @@ class EventStoreImpl final : public EventStore {
     std::deque<std::unique_ptr<DecidedGroup>> groups;
     absl::Status synced;
   };
-  absl::Mutex synced_mu_;
-  absl::CondVar synced_cv_;
-  std::deque<std::unique_ptr<SyncedGroups>> synced_ ABSL_GUARDED_BY(synced_mu_);
-  bool syncer_done_ ABSL_GUARDED_BY(synced_mu_) = false;
+  StageQueue<SyncedGroups> synced_;
   std::thread acknowledger_;
 
   // Owned by the sequencer thread once it runs (set up by Open before that). This view runs

@@ -179,12 +179,9 @@ void EventStoreImpl::SequencerLoop() {
     PendingAppends group;
     absl::Status failure;
     bool stop = false;
-    {
-      // Take appends only once the writer has room for another group: appends keep
-      // queueing during the fsync in progress, so groups grow with the load.
-      absl::MutexLock lock(&handoff_mu_);
-      while (handoff_.size() >= kMaxGroupsInFlight) handoff_cv_.Wait(&handoff_mu_);
-    }
+    // Take appends only once the writer has room for another group: appends keep queueing
+    // while the writer works, so groups grow with the load.
+    handoff_.WaitForRoomBelow(kMaxGroupsInFlight);
     {
       absl::MutexLock lock(&queue_mu_);
       const absl::Time deadline = absl::Now() + options_.checkpoint_interval;
@@ -214,14 +211,10 @@ void EventStoreImpl::SequencerLoop() {
       }
     } else if (!group.empty()) {
       std::unique_ptr<DecidedGroup> decided = DecideGroup(std::move(group));
-      absl::MutexLock lock(&handoff_mu_);
-      handoff_.push_back(std::move(decided));  // only this thread adds: there is room
-      handoff_cv_.SignalAll();
+      handoff_.Push(std::move(decided));  // only this thread adds: there is room
     }
     if (stop) {
-      absl::MutexLock lock(&handoff_mu_);
-      sequencer_done_ = true;  // the writer finishes the handed-over groups, then exits
-      handoff_cv_.SignalAll();
+      handoff_.Finish();  // the writer finishes the handed-over groups, then exits
       return;  // Close signs the final checkpoint
     }
     if (CheckpointDue()) {
@@ -296,24 +289,11 @@ std::unique_ptr<EventStoreImpl::DecidedGroup> EventStoreImpl::DecideGroup(Pendin
 }
 
 void EventStoreImpl::WriterLoop() {
-  while (true) {
-    std::unique_ptr<DecidedGroup> group;
-    {
-      absl::MutexLock lock(&handoff_mu_);
-      while (handoff_.empty() && !sequencer_done_) handoff_cv_.Wait(&handoff_mu_);
-      if (handoff_.empty()) break;
-      group = std::move(handoff_.front());
-      handoff_.pop_front();
-      handoff_cv_.SignalAll();  // room for the sequencer
-    }
-    WriteGroup(*group);
-    absl::MutexLock lock(&written_mu_);
-    written_.push_back(std::move(group));
-    written_cv_.Signal();
+  while (std::optional<std::unique_ptr<DecidedGroup>> group = handoff_.TakeOne()) {
+    WriteGroup(**group);
+    written_.Push(*std::move(group));
   }
-  absl::MutexLock lock(&written_mu_);
-  writer_done_ = true;  // the syncer finishes the written groups, then exits
-  written_cv_.Signal();
+  written_.Finish();  // the syncer finishes the written groups, then exits
 }
 
 absl::Status EventStoreImpl::FailStop(const absl::Status& status) {
@@ -352,52 +332,37 @@ void EventStoreImpl::WriteGroup(DecidedGroup& group) {
 void EventStoreImpl::SyncerLoop() {
   bool failed = false;  // after a failed sync nothing is ever acknowledged again
   while (true) {
-    auto synced_groups = std::make_unique<SyncedGroups>();
-    {
-      absl::MutexLock lock(&written_mu_);
-      while (written_.empty() && !writer_done_) written_cv_.Wait(&written_mu_);
-      if (written_.empty()) break;
-      synced_groups->groups.swap(written_);
-    }
+    SyncedGroups batch;
+    batch.groups = written_.TakeAll();
+    if (batch.groups.empty()) break;  // the writer finished
     bool writes = false;
-    for (const std::unique_ptr<DecidedGroup>& group : synced_groups->groups) {
+    for (const std::unique_ptr<DecidedGroup>& group : batch.groups) {
       writes = writes || (group->writes && group->written.ok());
     }
     if (failed) {
       absl::MutexLock lock(&queue_mu_);
-      synced_groups->synced = failure_;
+      batch.synced = failure_;
     } else if (writes && options_.sync) {
       // Every group taken was written before this call: one fsync makes them all durable.
-      synced_groups->synced = FromRocksDb(db_->SyncWAL(), "syncing the log");
-      if (!synced_groups->synced.ok()) {
+      batch.synced = FromRocksDb(db_->SyncWAL(), "syncing the log");
+      if (!batch.synced.ok()) {
         // An fsync failure may have dropped any write since the last good sync (and a later
         // successful fsync would not bring it back): stop acknowledging for good.
         failed = true;
-        synced_groups->synced = FailStop(synced_groups->synced);
+        batch.synced = FailStop(batch.synced);
       }
     }
     // The acknowledger wakes the callers while this thread starts the next fsync.
-    absl::MutexLock lock(&synced_mu_);
-    synced_.push_back(std::move(synced_groups));
-    synced_cv_.Signal();
+    synced_.Push(std::move(batch));
   }
-  absl::MutexLock lock(&synced_mu_);
-  syncer_done_ = true;
-  synced_cv_.Signal();
+  synced_.Finish();
 }
 
 void EventStoreImpl::AcknowledgerLoop() {
   while (true) {
-    std::deque<std::unique_ptr<SyncedGroups>> batches;
-    {
-      absl::MutexLock lock(&synced_mu_);
-      while (synced_.empty() && !syncer_done_) synced_cv_.Wait(&synced_mu_);
-      if (synced_.empty()) return;
-      batches.swap(synced_);
-    }
-    for (std::unique_ptr<SyncedGroups>& batch : batches) {
-      AcknowledgeGroups(batch->groups, batch->synced);
-    }
+    std::deque<SyncedGroups> batches = synced_.TakeAll();
+    if (batches.empty()) return;  // the syncer finished
+    for (SyncedGroups& batch : batches) AcknowledgeGroups(batch.groups, batch.synced);
   }
 }
 
