@@ -3,10 +3,11 @@
 // Every event belongs to one stream ("<category>-<id>", e.g. "post-7f3c…") at a revision
 // (0, 1, 2…) and has one position in the global log (0, 1, 2…, gap-free, in commit order).
 // Appends go through a single sequencer thread that checks expected revisions, assigns
-// positions, extends an RFC 6962 Merkle tree over the log and writes one fsynced RocksDB
-// write batch per group of appends (group commit). Signed checkpoints (checkpoint.h) commit
-// to the log's size and root; inclusion and consistency proofs let anyone who kept a
-// checkpoint check that nothing was rewritten or removed.
+// positions and extends an RFC 6962 Merkle tree over the log, into one RocksDB write batch
+// per group of appends (group commit); a writer thread writes the groups and a syncer thread
+// fsyncs them, and nothing is acknowledged or readable before its fsync. Signed checkpoints
+// (checkpoint.h) commit to the log's size and root; inclusion and consistency proofs let anyone who
+// kept a checkpoint check that nothing was rewritten or removed.
 //
 // Usage:
 //   ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, EventStore::Open(dir, Options()));
@@ -120,9 +121,9 @@ class EventStore {
   using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>)>;
 
   // Append without blocking: returns at once and calls `done` with what Append would have
-  // returned. `done` runs on the store's writer thread once the events are durable (or the
-  // append failed), in log order, or on the calling thread if the request is invalid or the
-  // store closed. It must return quickly and must not call Append (that would wait for the
+  // returned. `done` runs on the store's acknowledger thread once the events are durable
+  // (or the append failed), in log order, or on the calling thread if the request is invalid
+  // or the store closed. It must return quickly and must not call Append (that would wait for the
   // very thread running it); it may call AppendAsync. Used by servers whose handlers must
   // not block on an fsync.
   virtual void AppendAsync(absl::string_view stream, ExpectedRevision expected,

@@ -12,8 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <utility>
 
@@ -124,8 +124,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> ColumnFamilyDescriptors(const Optio
     rocksdb::ColumnFamilyOptions cf_options;
     cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     if (i == kStreams || i == kTags || i == kTree) {
-      cf_options.memtable_insert_with_hint_prefix_extractor =
-          std::make_shared<KeyWithoutNumber>();
+      cf_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<KeyWithoutNumber>();
     }
     if (i == kIds || i == kHeads) {
       // Point lookups only, on random keys, nearly all misses (a new event id, a new
@@ -195,8 +194,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStoreImpl::OpenImpl(absl::strin
   store->sequencer_ = StartNamedThread("es-sequencer", [s = store.get()] { s->SequencerLoop(); });
   store->writer_ = StartNamedThread("es-writer", [s = store.get()] { s->WriterLoop(); });
   store->syncer_ = StartNamedThread("es-syncer", [s = store.get()] { s->SyncerLoop(); });
-  store->acknowledger_ =
-      StartNamedThread("es-acker", [s = store.get()] { s->AcknowledgerLoop(); });
+  store->acknowledger_ = StartNamedThread("es-acker", [s = store.get()] { s->AcknowledgerLoop(); });
   store->serving_ = true;
   return std::unique_ptr<EventStore>(std::move(store));
 }
@@ -323,7 +321,7 @@ absl::Status EventStoreImpl::Close() {
     queue_cv_.Signal();
   }
   if (sequencer_.joinable()) sequencer_.join();  // it hands its last groups to the writer
-  if (writer_.joinable()) writer_.join();  // it hands its last groups to the syncer
+  if (writer_.joinable()) writer_.join();        // it hands its last groups to the syncer
   if (syncer_.joinable()) syncer_.join();
   if (acknowledger_.joinable()) acknowledger_.join();
   absl::Status status;
@@ -414,8 +412,7 @@ absl::StatusOr<ReadPage> EventStoreImpl::ReadStream(absl::string_view stream, ui
   // NOT_FOUND for a stream with no durable event; revisions up to the head's are durable.
   ASSIGN_OR_RETURN(StreamHead head, ReadDurableHead(stream));
   if (direction == Direction::kBackward) from = std::min(from, head.revision);
-  return ReadIndexPage(kStreams, stream, from, head.revision + 1, direction,
-                       ClampCount(max_count));
+  return ReadIndexPage(kStreams, stream, from, head.revision + 1, direction, ClampCount(max_count));
 }
 
 absl::StatusOr<ReadPage> EventStoreImpl::ReadIndexPage(ColumnFamily family, absl::string_view name,

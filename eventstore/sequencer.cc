@@ -215,7 +215,7 @@ void EventStoreImpl::SequencerLoop() {
     }
     if (stop) {
       handoff_.Finish();  // the writer finishes the handed-over groups, then exits
-      return;  // Close signs the final checkpoint
+      return;             // Close signs the final checkpoint
     }
     if (CheckpointDue()) {
       absl::MutexLock lock(&checkpoint_mu_);

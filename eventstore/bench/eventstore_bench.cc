@@ -209,7 +209,8 @@ JsonLine RunJson(absl::string_view name, const Run& run) {
       .Num("p50_us", run.p50_us)
       .Num("p99_us", run.p99_us)
       .Num("max_us", run.max_us)
-      .Num("cpu_us_per_op", run.ops == 0 ? 0.0 : run.cpu_seconds * 1e6 / static_cast<double>(run.ops))
+      .Num("cpu_us_per_op",
+           run.ops == 0 ? 0.0 : run.cpu_seconds * 1e6 / static_cast<double>(run.ops))
       .Num("cpu_cores", run.cpu_seconds / run.seconds)
       .Int("ops", run.ops)
       .Num("seconds", run.seconds);
@@ -536,16 +537,17 @@ void BenchReads(const std::string& dir, const ReadStore& shape, double seconds) 
 }
 
 void Usage(const char* argv0) {
-  std::fprintf(stderr,
-               "usage: %s [--dir=DIR] [--seconds=S] [--events_for_reads=N] [--quick] [--phases=P]\n"
-               "  --dir               working directory (default: a fresh directory under /tmp,\n"
-               "                      removed at the end); its subdirectories must not exist\n"
-               "  --seconds           seconds per measurement (default 5; --quick: 1)\n"
-               "  --events_for_reads  events in the read store (default 1000000; --quick: 20000)\n"
-               "  --quick             small sizes for a smoke run\n"
-               "  --phases            comma-separated subset of rocksdb,append,reads (default all)\n"
-               "Prints one JSON object per measurement on stdout.\n",
-               argv0);
+  std::fprintf(
+      stderr,
+      "usage: %s [--dir=DIR] [--seconds=S] [--events_for_reads=N] [--quick] [--phases=P]\n"
+      "  --dir               working directory (default: a fresh directory under /tmp,\n"
+      "                      removed at the end); its subdirectories must not exist\n"
+      "  --seconds           seconds per measurement (default 5; --quick: 1)\n"
+      "  --events_for_reads  events in the read store (default 1000000; --quick: 20000)\n"
+      "  --quick             small sizes for a smoke run\n"
+      "  --phases            comma-separated subset of rocksdb,append,reads (default all)\n"
+      "Prints one JSON object per measurement on stdout.\n",
+      argv0);
 }
 
 Flags ParseFlags(int argc, char** argv) {

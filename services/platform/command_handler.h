@@ -14,7 +14,7 @@
 //   happened since, and writes nothing.
 // - A decision with no event writes nothing and returns the current state.
 // Nothing blocks on an fsync: the append is asynchronous and `done` runs on the store's
-// writer thread (or on the calling thread for early errors), so it must be quick.
+// acknowledger thread (or on the calling thread for early errors), so it must be quick.
 #ifndef CTG_SERVICES_PLATFORM_COMMAND_HANDLER_H_
 #define CTG_SERVICES_PLATFORM_COMMAND_HANDLER_H_
 

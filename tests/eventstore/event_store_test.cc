@@ -389,8 +389,9 @@ TEST_F(StoreTest, ReadsNeverShowEventsThatAreNotYetDurable) {
   for (int t = 0; t < kAppenders; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kAppendsEach; ++i) {
-        ASSERT_OK(store_->Append(streams[(t + i) % streams.size()], ExpectedRevision::Any(),
-                                 {MakeEvent("t.A", "x", {"shared"})})
+        ASSERT_OK(store_
+                      ->Append(streams[(t + i) % streams.size()], ExpectedRevision::Any(),
+                               {MakeEvent("t.A", "x", {"shared"})})
                       .status());
       }
       --appenders_left;

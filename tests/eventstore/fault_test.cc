@@ -102,7 +102,8 @@ TEST_F(StoreTest, AFailedLogSyncAcknowledgesNothingAndStopsTheStore) {
   ASSERT_GE(store_->Size(), 3u);
   ASSERT_OK_AND_ASSIGN(ReadPage reopened, store_->ReadStream("post-1", 0, Direction::kForward, 10));
   ASSERT_GE(reopened.events.size(), 3u);
-  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(reopened.events[i].payload, "payload-" + std::to_string(i));
+  for (size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(reopened.events[i].payload, "payload-" + std::to_string(i));
   ASSERT_OK_AND_ASSIGN(VerifyReport report, store_->Verify());
   EXPECT_FALSE(report.first_bad_position.has_value()) << report.problem;
   EXPECT_TRUE(report.problem.empty()) << report.problem;
