@@ -1,9 +1,10 @@
 // The append path: validation in the caller's thread; the sequencer thread, which decides
 // every append of a group against the stream heads, assigns gap-free positions and extends
 // the Merkle tree into one WriteBatch per group; the writer thread, which writes the groups
-// in order without syncing; and the syncer thread, which makes every written group durable
-// with one SyncWAL and acknowledges them. Nothing is acknowledged before its batch is
-// durable, and groups are acknowledged in log order.
+// in order without syncing; the syncer thread, which makes every written group durable with
+// one SyncWAL; and the acknowledger thread, which publishes them and runs the callbacks.
+// Nothing is acknowledged before its batch is durable, and groups are acknowledged in log
+// order.
 #include <algorithm>
 #include <cstring>
 #include <utility>
