@@ -145,10 +145,7 @@ absl::Status RunHistory(ctg::v1::AuditService::StubInterface& audit, const CallS
                 << proved_against->size << " events signed at "
                 << FormatTimeMicros(proved_against->time) << "\n";
   }
-  if (!output.json && !response.next_page_token().empty()) {
-    *output.err << "more events: rerun with --all, or with --page_token="
-                << response.next_page_token() << "\n";
-  }
+  MoreHint(output, "events", response.next_page_token());
   return absl::OkStatus();
 }
 

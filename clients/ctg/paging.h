@@ -8,6 +8,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "clients/ctg/commands.h"
+#include "clients/ctg/table.h"
 
 namespace ctg::cli {
 
@@ -35,6 +38,15 @@ absl::Status FetchPages(const std::string& first_token, bool all, Fetch fetch, R
                                               "\" twice; stopping to avoid a loop"));
     }
   }
+}
+
+// After a table, tells how to get the rest when the server has more `what`. The token comes
+// from the server: sanitised like every other server string before reaching a terminal.
+inline void MoreHint(Output& output, absl::string_view what, const std::string& next_page_token) {
+  if (output.json || next_page_token.empty()) return;
+  *output.err << "more " << what
+              << ": rerun with --all, or with --page_token=" << SanitizeForTerminal(next_page_token)
+              << "\n";
 }
 
 }  // namespace ctg::cli

@@ -22,12 +22,6 @@ std::vector<std::string> IdentityValues(const ctg::v1::PersonIdentity& identity)
   return {identity.given_name(), identity.family_name(), identity.email(), identity.phone()};
 }
 
-// A call that may have been carried out although no answer came back.
-bool OutcomeUnknown(grpc::StatusCode code) {
-  return code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
-         code == grpc::StatusCode::UNKNOWN || code == grpc::StatusCode::CANCELLED;
-}
-
 // The fields of a person that are not personal data.
 Fields PersonFields(const ctg::v1::Person& person) {
   Fields fields = {{"name", person.name()}, {"organisation", person.organisation()}};

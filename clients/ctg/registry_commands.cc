@@ -50,12 +50,6 @@ std::string DeliberationText(const ctg::v1::Signatory& signatory) {
                       FormatDate(deliberation.date()));
 }
 
-void MoreHint(Output& output, absl::string_view what, const std::string& next_page_token) {
-  if (output.json || next_page_token.empty()) return;
-  *output.err << "more " << what << ": rerun with --all, or with --page_token=" << next_page_token
-              << "\n";
-}
-
 }  // namespace
 
 absl::Status RunOrgsList(ctg::v1::PartnersService::StubInterface& partners,

@@ -266,4 +266,9 @@ absl::Status RpcError(const grpc::Status& status, const CallSettings& settings) 
                       DescribeRpcError(status, settings));
 }
 
+bool OutcomeUnknown(grpc::StatusCode code) {
+  return code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
+         code == grpc::StatusCode::UNKNOWN || code == grpc::StatusCode::CANCELLED;
+}
+
 }  // namespace ctg::cli

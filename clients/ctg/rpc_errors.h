@@ -25,6 +25,10 @@ namespace ctg::cli {
 // `status` must not be OK. Details that cannot be decoded are ignored.
 std::string DescribeRpcError(const grpc::Status& status, const CallSettings& settings);
 
+// A call that may have been carried out although no answer came back (a write to retry
+// only with its request id).
+bool OutcomeUnknown(grpc::StatusCode code);
+
 // The failed call as an absl::Status: the same code, DescribeRpcError as the message.
 absl::Status RpcError(const grpc::Status& status, const CallSettings& settings);
 

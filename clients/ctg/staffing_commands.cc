@@ -38,12 +38,6 @@ std::string PartyName(ctg::v1::StaffingParty party) {
   return Short(ctg::v1::StaffingParty_descriptor(), party);
 }
 
-void MoreHint(Output& output, absl::string_view what, const std::string& next_page_token) {
-  if (output.json || next_page_token.empty()) return;
-  *output.err << "more " << what << ": rerun with --all, or with --page_token=" << next_page_token
-              << "\n";
-}
-
 // Every line of `text` indented by two spaces.
 std::string Indent(const std::string& text) {
   std::string out;
@@ -168,9 +162,7 @@ absl::Status WriteError(const grpc::Status& status, const CallSettings& call,
                         const std::string& request_id) {
   std::string message = DescribeRpcError(status, call);
   const grpc::StatusCode code = status.error_code();
-  if ((code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
-       code == grpc::StatusCode::UNKNOWN) &&
-      !request_id.empty()) {
+  if (OutcomeUnknown(code) && !request_id.empty()) {
     absl::StrAppend(&message,
                     "\n  it may have been recorded all the same: rerun with --request_id ",
                     request_id, " so that the retry cannot record it twice");

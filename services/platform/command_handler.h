@@ -65,8 +65,8 @@ absl::StatusOr<std::optional<Outcome<Aggregate>>> FindReplay(eventstore::EventSt
   if (absl::IsNotFound(first.status())) return std::optional<Outcome<Aggregate>>();
   if (!first.ok()) return first.status();
   if (first->stream != stream) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "request_id ", request_id, " was already used for another resource"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id ", request_id, " was already used for another resource"));
   }
   Outcome<Aggregate> outcome;
   outcome.replayed = true;
@@ -118,9 +118,9 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
   ++op->attempts;
   typename Repository<Aggregate>::Snapshot snapshot = op->repository->Get(op->stream);
   if (!op->etag.empty() && op->etag != EtagFor(snapshot.revision)) {
-    return op->done(absl::AbortedError(absl::StrCat(
-        "etag '", op->etag, "' is stale: the resource changed (current etag '",
-        EtagFor(snapshot.revision), "'); read it again and retry")));
+    return op->done(absl::AbortedError(
+        absl::StrCat("etag '", op->etag, "' is stale: the resource changed (current etag '",
+                     EtagFor(snapshot.revision), "'); read it again and retry")));
   }
   absl::StatusOr<std::vector<typename Aggregate::Event>> events = op->decide(snapshot.state);
   if (!events.ok()) return op->done(events.status());
@@ -128,7 +128,7 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
     return op->done(Outcome<Aggregate>{std::move(snapshot.state), snapshot.revision});
   }
   // Fold as we go: each event's tags may depend on the state it leads to.
-  typename Aggregate::State after = snapshot.state;
+  typename Aggregate::State after = std::move(snapshot.state);  // a copy of its own already
   std::vector<eventstore::EventData> data;
   data.reserve(events->size());
   for (size_t i = 0; i < events->size(); ++i) {
@@ -151,8 +151,8 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
         }
         if (result.ok() || absl::IsAlreadyExists(result.status())) {
           // The request's ids are stored already: a retry raced its original.
-          return Replay(op, result.ok() ? absl::AlreadyExistsError("request replayed")
-                                        : result.status());
+          return Replay(
+              op, result.ok() ? absl::AlreadyExistsError("request replayed") : result.status());
         }
         if (absl::IsAborted(result.status())) {
           if (!op->etag.empty()) {
@@ -171,12 +171,12 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
 
 // Runs one command on `stream`. See the top of this file.
 template <typename Aggregate>
-void Execute(eventstore::EventStore& store, Repository<Aggregate>& repository,
-             std::string stream, CommandContext context, std::string etag,
-             Decider<Aggregate> decide, OutcomeCallback<Aggregate> done) {
-  auto op = std::make_shared<internal::Operation<Aggregate>>(internal::Operation<Aggregate>{
-      &store, &repository, std::move(stream), std::move(context), std::move(etag),
-      std::move(decide), std::move(done)});
+void Execute(eventstore::EventStore& store, Repository<Aggregate>& repository, std::string stream,
+             CommandContext context, std::string etag, Decider<Aggregate> decide,
+             OutcomeCallback<Aggregate> done) {
+  auto op = std::make_shared<internal::Operation<Aggregate>>(
+      internal::Operation<Aggregate>{&store, &repository, std::move(stream), std::move(context),
+                                     std::move(etag), std::move(decide), std::move(done)});
   // A retried request returns its first result without deciding again.
   absl::StatusOr<std::optional<Outcome<Aggregate>>> replay =
       internal::FindReplay<Aggregate>(store, op->stream, op->context.request_id);

@@ -1,6 +1,7 @@
 #include "services/server/observability.h"
 
 #include <grpcpp/server_context.h>
+#include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
@@ -44,12 +45,23 @@ void Log(absl::string_view level, absl::string_view message, const LogFields& fi
 namespace {
 
 const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",          "CANCELLED",         "UNKNOWN",        "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",   "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",        "UNAVAILABLE",    "DATA_LOSS",
-      "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   const int index = static_cast<int>(code);
   return index >= 0 && index <= 16 ? kNames[index] : "UNKNOWN";
 }
@@ -119,8 +131,7 @@ class CallObserver final : public grpc::experimental::Interceptor {
   std::string request_id_;
 };
 
-class CallObserverFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class CallObserverFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   CallObserverFactory(Metrics* metrics, const BearerAuthenticator* authenticator)
       : metrics_(metrics), authenticator_(authenticator) {}
@@ -143,14 +154,32 @@ std::pair<std::string, std::string> SplitMethod(absl::string_view method) {
 
 }  // namespace
 
+// What the endpoint collects: the registry, with the log size sampled at each scrape (so the
+// gauge is never stale and nothing has to push it).
+class ScrapeCollectable final : public prometheus::Collectable {
+ public:
+  ScrapeCollectable(std::shared_ptr<prometheus::Registry> registry, prometheus::Gauge* log_size,
+                    std::function<uint64_t()> sample)
+      : registry_(std::move(registry)), log_size_(log_size), sample_(std::move(sample)) {}
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    log_size_->Set(static_cast<double>(sample_()));
+    return registry_->Collect();
+  }
+
+ private:
+  const std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Gauge* const log_size_;
+  const std::function<uint64_t()> sample_;
+};
+
 struct Metrics::Impl {
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::shared_ptr<ScrapeCollectable> collectable;
   std::unique_ptr<prometheus::Exposer> exposer;
-  prometheus::Family<prometheus::Counter>& started =
-      prometheus::BuildCounter()
-          .Name("grpc_server_started_total")
-          .Help("RPCs started on the server.")
-          .Register(*registry);
+  prometheus::Family<prometheus::Counter>& started = prometheus::BuildCounter()
+                                                         .Name("grpc_server_started_total")
+                                                         .Help("RPCs started on the server.")
+                                                         .Register(*registry);
   prometheus::Family<prometheus::Counter>& handled =
       prometheus::BuildCounter()
           .Name("grpc_server_handled_total")
@@ -168,16 +197,19 @@ struct Metrics::Impl {
                                     .Add({});
 };
 
-absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& listen) {
+absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& listen,
+                                                        std::function<uint64_t()> log_size) {
   auto impl = std::make_unique<Impl>();
+  impl->collectable =
+      std::make_shared<ScrapeCollectable>(impl->registry, &impl->log_size, std::move(log_size));
   if (!listen.empty()) {
     try {
       impl->exposer = std::make_unique<prometheus::Exposer>(listen);
     } catch (const std::exception& e) {
-      return absl::UnavailableError(absl::StrCat("metrics: cannot listen on ", listen, ": ",
-                                                 e.what()));
+      return absl::UnavailableError(
+          absl::StrCat("metrics: cannot listen on ", listen, ": ", e.what()));
     }
-    impl->exposer->RegisterCollectable(impl->registry);
+    impl->exposer->RegisterCollectable(impl->collectable);
   }
   return std::unique_ptr<Metrics>(new Metrics(std::move(impl)));
 }
@@ -203,11 +235,8 @@ void Metrics::CallHandled(absl::string_view method, absl::string_view code, doub
       .Increment();
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-  impl_->latency.Add({{"grpc_service", service}, {"grpc_method", name}}, kBuckets)
-      .Observe(seconds);
+  impl_->latency.Add({{"grpc_service", service}, {"grpc_method", name}}, kBuckets).Observe(seconds);
 }
-
-void Metrics::SetLogSize(uint64_t size) { impl_->log_size.Set(static_cast<double>(size)); }
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
 Metrics::InterceptorFactories(const BearerAuthenticator* authenticator) {

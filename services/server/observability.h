@@ -6,6 +6,8 @@
 
 #include <grpcpp/support/server_interceptor.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,7 +33,10 @@ void Log(absl::string_view level, absl::string_view message, const LogFields& fi
 class Metrics {
  public:
   // Serves /metrics on `listen` ("host:port"; port 0 picks one); empty `listen`: no endpoint.
-  static absl::StatusOr<std::unique_ptr<Metrics>> Start(const std::string& listen);
+  // `log_size` (the event store's committed size) is read at each scrape: it must stay
+  // callable as long as the Metrics object lives.
+  static absl::StatusOr<std::unique_ptr<Metrics>> Start(const std::string& listen,
+                                                        std::function<uint64_t()> log_size);
   ~Metrics();
 
   // The port /metrics listens on (0 without an endpoint).
@@ -40,8 +45,6 @@ class Metrics {
   // Records one call: started, then handled with its code and duration.
   void CallStarted(absl::string_view method);
   void CallHandled(absl::string_view method, absl::string_view code, double seconds);
-  // The event store's committed size, sampled on each scrape-worthy change.
-  void SetLogSize(uint64_t size);
 
   // Interceptors for grpc::ServerBuilder::experimental().SetInterceptorCreators: for every
   // call, its id, its principal (verified by `authenticator`, which must outlive the server),

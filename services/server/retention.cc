@@ -27,7 +27,9 @@ platform::CommandContext SweeperContext(absl::Time now) {
 
 RetentionSweeper::RetentionSweeper(api::Registry& registry, platform::KeyVault& vault,
                                    OutcomeLookup lookup, Options options)
-    : registry_(registry), vault_(vault), lookup_(std::move(lookup)),
+    : registry_(registry),
+      vault_(vault),
+      lookup_(std::move(lookup)),
       options_(std::move(options)) {}
 
 RetentionSweeper::~RetentionSweeper() { Stop(); }
@@ -62,7 +64,7 @@ absl::StatusOr<int> RetentionSweeper::SweepOnce() {
   registry_.persons().ForEachAfter(
       persons::kStreamPrefix,
       [&](const std::string&, const platform::Repository<api::PersonAggregate>::Snapshot& s) {
-        if (!s.state.recruitment.empty() &&
+        if (!s.state.erased && !s.state.recruitment.empty() &&
             persons::DueForErasure(s.state, lookup_(s.state.recruitment), now, options_.policy)) {
           due.push_back(s.state.person_id);
         }

@@ -4,10 +4,10 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -89,7 +89,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 
 struct Ctgd::Impl {
   ServerConfig config;
-  bool dev = false;
   std::unique_ptr<eventstore::EventStore> store;
   std::unique_ptr<platform::KeyVault> vault;  // personal data keys, apart from the log
   std::unique_ptr<api::Registry> registry;
@@ -140,7 +139,6 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   RETURN_IF_ERROR(ValidateConfig(config, dev));
   auto impl = std::make_unique<Impl>();
   impl->config = config;
-  impl->dev = dev;
 
   // Authentication first: a bad key file must stop us before we touch the store.
   std::unique_ptr<platform::JwtVerifier> verifier;
@@ -169,8 +167,9 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   ASSIGN_OR_RETURN(impl->vault, platform::KeyVault::Open(config.vault_dir(), vault_options));
   impl->registry = std::make_unique<api::Registry>(*impl->store);
   RETURN_IF_ERROR(impl->registry->Load());
-  ASSIGN_OR_RETURN(impl->metrics, Metrics::Start(config.metrics_listen()));
-  impl->metrics->SetLogSize(impl->store->Size());
+  ASSIGN_OR_RETURN(impl->metrics,
+                   Metrics::Start(config.metrics_listen(),
+                                  [store = impl->store.get()] { return store->Size(); }));
 
   impl->partners = std::make_unique<api::PartnersServiceImpl>(*impl->registry);
   impl->plans = std::make_unique<api::PlansServiceImpl>(*impl->registry);
@@ -200,14 +199,13 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
       impl->metrics->InterceptorFactories(impl->authenticator.get()));
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen(),
-                                               " (address in use, or not an address of this host)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen(), " (address in use, or not an address of this host)"));
   }
   impl->server->GetHealthCheckService()->SetServingStatus(true);
-  for (const char* service : {"ctg.v1.PartnersService", "ctg.v1.PlansService",
-                              "ctg.v1.PersonsService", "ctg.v1.StaffingService",
-                              "ctg.v1.AuditService",
-                              "ctg.v1.AdminService"}) {
+  for (const char* service :
+       {"ctg.v1.PartnersService", "ctg.v1.PlansService", "ctg.v1.PersonsService",
+        "ctg.v1.StaffingService", "ctg.v1.AuditService", "ctg.v1.AdminService"}) {
     impl->server->GetHealthCheckService()->SetServingStatus(service, true);
   }
   Log("info", "serving",
@@ -221,17 +219,15 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
     RETURN_IF_ERROR(impl->WriteDevTokens());
     if (impl->store->Size() == 0) {
       grpc::ChannelArguments args;
-      auto channel = grpc::CreateCustomChannel(
-          absl::StrCat("127.0.0.1:", impl->port),
-          grpc::experimental::LocalCredentials(LOCAL_TCP), args);
+      auto channel =
+          grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", impl->port),
+                                    grpc::experimental::LocalCredentials(LOCAL_TCP), args);
       Impl* raw = impl.get();
-      RETURN_IF_ERROR(LoadDemo(channel, [raw](const std::string& name) {
-        return raw->DevToken(name).value_or("");
-      }));
+      RETURN_IF_ERROR(LoadDemo(
+          channel, [raw](const std::string& name) { return raw->DevToken(name).value_or(""); }));
       Log("info", "demo département loaded", {{"events", absl::StrCat(impl->store->Size())}});
     }
   }
-  impl->metrics->SetLogSize(impl->store->Size());
 
   // Candidates not hired are erased N months after their recruitment closes.
   RetentionSweeper::Options retention;
@@ -269,7 +265,8 @@ void Ctgd::Shutdown() {
     if (impl_->shut_down) return;
     impl_->shut_down = true;
   }
-  Log("info", "shutting down", {{"grace_seconds", absl::StrCat(impl_->config.shutdown_grace_seconds())}});
+  Log("info", "shutting down",
+      {{"grace_seconds", absl::StrCat(impl_->config.shutdown_grace_seconds())}});
   impl_->server->GetHealthCheckService()->SetServingStatus(false);
   impl_->retention->Stop();
   impl_->audit->Shutdown();  // live subscriptions end now; they would hold the drain

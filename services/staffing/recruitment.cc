@@ -389,6 +389,18 @@ absl::Status CheckEmployerStep(const RecruitmentState& state, Party party, Miles
   return CheckDateOrder(state, date);
 }
 
+// The employer's steps where the cadrage may expect the Caf (R5..R7): the side, the
+// sequence, the Caf's presence when ATTENDU, then the date order.
+absl::Status CheckAttendedStep(const RecruitmentState& state, Party party, v1::RecruitmentStep step,
+                               bool caf_participated, const google::type::Date& date,
+                               absl::string_view action) {
+  RETURN_IF_ERROR(CheckParty(party, Party::kEmployer, action));
+  RETURN_IF_ERROR(CheckSequence(state, FirstMilestoneOf(step)));
+  RETURN_IF_ERROR(CheckParticipation(InvolvementIn(state, step), caf_participated,
+                                     v1::RecruitmentStep_Name(step)));
+  return CheckDateOrder(state, date);
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& state,
@@ -571,12 +583,9 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckPastDate(bad, "date", command.date, command.today);
   CheckCount(bad, "candidates_shortlisted", command.candidates_shortlisted);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "selecting the applications"));
-  RETURN_IF_ERROR(CheckSequence(state, Milestone::kApplicationsSelected));
-  RETURN_IF_ERROR(CheckParticipation(
-      InvolvementIn(state, v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES), command.caf_participated,
-      v1::RecruitmentStep_Name(v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES)));
-  RETURN_IF_ERROR(CheckDateOrder(state, command.date));
+  RETURN_IF_ERROR(
+      CheckAttendedStep(state, command.party, v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES,
+                        command.caf_participated, command.date, "selecting the applications"));
   v1::CandidatesShortlisted shortlisted;
   *shortlisted.mutable_date() = command.date;
   shortlisted.set_candidates_shortlisted(command.candidates_shortlisted);
@@ -592,12 +601,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckPastDate(bad, "date", command.date, command.today);
   CheckCount(bad, "candidates_interviewed", command.candidates_interviewed);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "holding the jury"));
-  RETURN_IF_ERROR(CheckSequence(state, Milestone::kJuryHeld));
-  RETURN_IF_ERROR(CheckParticipation(InvolvementIn(state, v1::RECRUITMENT_STEP_JURY),
-                                     command.caf_participated,
-                                     v1::RecruitmentStep_Name(v1::RECRUITMENT_STEP_JURY)));
-  RETURN_IF_ERROR(CheckDateOrder(state, command.date));
+  RETURN_IF_ERROR(CheckAttendedStep(state, command.party, v1::RECRUITMENT_STEP_JURY,
+                                    command.caf_participated, command.date, "holding the jury"));
   v1::JuryHeld jury;
   *jury.mutable_date() = command.date;
   jury.set_candidates_interviewed(command.candidates_interviewed);
@@ -612,12 +617,9 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   BadRequestBuilder bad;
   CheckPastDate(bad, "date", command.date, command.today);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "synthesising the interviews"));
-  RETURN_IF_ERROR(CheckSequence(state, Milestone::kInterviewsSynthesised));
-  RETURN_IF_ERROR(CheckParticipation(
-      InvolvementIn(state, v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS), command.caf_participated,
-      v1::RecruitmentStep_Name(v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS)));
-  RETURN_IF_ERROR(CheckDateOrder(state, command.date));
+  RETURN_IF_ERROR(CheckAttendedStep(state, command.party, v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS,
+                                    command.caf_participated, command.date,
+                                    "synthesising the interviews"));
   v1::InterviewsSynthesised synthesis;
   *synthesis.mutable_date() = command.date;
   synthesis.set_caf_participated(command.caf_participated);

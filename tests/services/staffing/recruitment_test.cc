@@ -947,6 +947,17 @@ TEST(DatesTest, StepsAreDatedInOrderAndNotInTheFuture) {
       Decide(state, SynthesiseInterviews{Date(2025, 9, 16), true, kToday, Party::kEmployer},
              RecruitmentLookups{});
   EXPECT_THAT(BadFields(future.status()), ElementsAre("date"));
+  // R-1c: the employer decides after the Caf's opinion on the candidate, not before it (the
+  // same day is allowed: the opinion is then given first).
+  const RecruitmentState opinion = Reach(kCandidateFavorable);
+  const Events decided_before =
+      Decide(opinion, TakeEmployerDecision{kCandidate, Date(2025, 9, 14), kToday, Party::kEmployer},
+             RecruitmentLookups{});
+  EXPECT_EQ(Reason(decided_before.status()), "DATE_BEFORE_PREVIOUS_STEP");
+  EXPECT_THAT(Metadata(decided_before.status()),
+              UnorderedElementsAre(Pair("date", "2025-09-14"), Pair("previous", "2025-09-15")));
+  EXPECT_OK(Decide(opinion, TakeEmployerDecision{kCandidate, kToday, kToday, Party::kEmployer},
+                   RecruitmentLookups{}));
   // The hire: the contract is signed, the first day may come later but not earlier.
   const RecruitmentState decided = Reach(kDecided);
   EXPECT_OK(Decide(decided,
