@@ -233,6 +233,13 @@ struct Target {
   absl::Status hidden;
 };
 
+// The target `stream` of a staffing resource in `ctg_name`, employed by `employer_name`.
+inline Target TargetOf(std::string stream, const std::string& ctg_name,
+                       const std::string& employer_name, absl::Status hidden) {
+  return Target{std::move(stream), staffing::IdOf(ctg_name, staffing::kCtgNamePrefix),
+                staffing::IdOf(employer_name, partners::kNamePrefix), std::move(hidden)};
+}
+
 // Finishes a command's call with the resulting resource or the error.
 template <typename Aggregate>
 platform::OutcomeCallback<Aggregate> Respond(grpc::ServerUnaryReactor* reactor,
@@ -301,8 +308,8 @@ grpc::ServerUnaryReactor* RunOnExisting(Registry& registry, absl::Time now,
   auto snapshot = R::Of(registry).Get(stream);
   const absl::Status not_found = NotFound(R::Name(*id));
   if (!snapshot.state.exists) return Fail(reactor, not_found);
-  Target target{stream, staffing::IdOf(R::Ctg(snapshot.state), staffing::kCtgNamePrefix),
-                staffing::IdOf(R::Employer(snapshot.state), "organisations/"), not_found};
+  const Target target =
+      TargetOf(stream, R::Ctg(snapshot.state), R::Employer(snapshot.state), not_found);
   return AuthorizeAndExecute<Aggregate>(registry, now, call, *std::move(principal), target,
                                         std::move(command), response);
 }

@@ -1,7 +1,6 @@
 // StaffingService: the posts and their change control.
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "services/api/staffing_internal.h"
 #include "services/api/staffing_service.h"
 #include "services/partners/organisation.h"
@@ -48,9 +47,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
   absl::StatusOr<std::string> siren =
       partners::ParseOrganisationName(post.employer(), "post.employer");
   if (!siren.ok()) return Fail(reactor, siren.status());
-  const std::string post_id = request->post_id().empty()
-                                  ? absl::StrCat("post-", platform::IdFromRequest("post", request->request_id(), 6))
-                                  : request->post_id();
+  const std::string post_id =
+      request->post_id().empty()
+          ? absl::StrCat("post-", platform::IdFromRequest("post", request->request_id(), 6))
+          : request->post_id();
   if (absl::Status s = staffing::ValidateId(post_id, "post_id"); !s.ok()) return Fail(reactor, s);
 
   staffing::CreatePost command;

@@ -69,7 +69,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   if (!post.state.exists) return Fail(reactor, post_not_found);
   const std::string recruitment_id =
       request->recruitment_id().empty()
-          ? absl::StrCat("recruitment-", platform::IdFromRequest("recruitment", request->request_id(), 6))
+          ? absl::StrCat("recruitment-",
+                         platform::IdFromRequest("recruitment", request->request_id(), 6))
           : request->recruitment_id();
   if (absl::Status s = staffing::ValidateId(recruitment_id, "recruitment_id"); !s.ok()) {
     return Fail(reactor, s);
@@ -79,21 +80,16 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   command.post = staffing::PostName(*post_id);
   command.motif = recruitment.motif();
   command.date = request->date();
-  Command<RecruitmentAggregate> run;
-  run.request = request;
-  run.method = Method("OpenRecruitment");
-  run.permission = Permission::kActAsEmployer;
-  run.request_id = request->request_id();
-  run.decider = RecruitmentDecider(
-      registry_, std::move(command),
-      DeciderOptions<staffing::OpenRecruitment>{.rename = [](absl::string_view field) {
-        return field == "post" || field == "motif" ? absl::StrCat("recruitment.", field)
-                                                   : std::string(field);
-      }});
-  staffing_api::Target target{staffing::RecruitmentStream(recruitment_id),
-                              staffing::IdOf(post.state.ctg, staffing::kCtgNamePrefix),
-                              staffing::IdOf(post.state.employer, "organisations/"),
-                              post_not_found};
+  Command<RecruitmentAggregate> run =
+      Step(registry_, request, "OpenRecruitment", Permission::kActAsEmployer, /*etag=*/"",
+           request->request_id(), std::move(command),
+           DeciderOptions<staffing::OpenRecruitment>{.rename = [](absl::string_view field) {
+             return field == "post" || field == "motif" ? absl::StrCat("recruitment.", field)
+                                                        : std::string(field);
+           }});
+  const staffing_api::Target target =
+      staffing_api::TargetOf(staffing::RecruitmentStream(recruitment_id), post.state.ctg,
+                             post.state.employer, post_not_found);
   return staffing_api::AuthorizeAndExecute<RecruitmentAggregate>(
       registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
 }

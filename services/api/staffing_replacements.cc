@@ -8,7 +8,6 @@ namespace ctg::api {
 namespace {
 
 using platform::Permission;
-using staffing_api::Acting;
 using staffing_api::Command;
 using staffing_api::DeciderOptions;
 using staffing_api::MakeDecider;
@@ -57,7 +56,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   if (!post.state.exists) return Fail(reactor, post_not_found);
   const std::string replacement_id =
       request->replacement_id().empty()
-          ? absl::StrCat("replacement-", platform::IdFromRequest("replacement", request->request_id(), 6))
+          ? absl::StrCat("replacement-",
+                         platform::IdFromRequest("replacement", request->request_id(), 6))
           : request->replacement_id();
   if (absl::Status s = staffing::ValidateId(replacement_id, "replacement_id"); !s.ok()) {
     return Fail(reactor, s);
@@ -85,10 +85,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
                      return field == "replacement_id" ? std::string(field)
                                                       : absl::StrCat("replacement.", field);
                    }});
-  staffing_api::Target target{staffing::ReplacementStream(replacement_id),
-                              staffing::IdOf(post.state.ctg, staffing::kCtgNamePrefix),
-                              staffing::IdOf(post.state.employer, "organisations/"),
-                              post_not_found};
+  const staffing_api::Target target =
+      staffing_api::TargetOf(staffing::ReplacementStream(replacement_id), post.state.ctg,
+                             post.state.employer, post_not_found);
   return staffing_api::AuthorizeAndExecute<ReplacementAggregate>(
       registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
 }
