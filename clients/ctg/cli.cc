@@ -459,7 +459,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     resource_name = OrUsage(CtgName(flags.ctg_id), &usage);
   } else if (history->parsed()) {
     if (flags.stream.empty() && flags.tag.empty()) {
-      usage = UsageError{"history needs --stream or --tag, e.g. --tag ctg:val-orbe-2025"};
+      AddUsage(&usage, "history needs --stream or --tag, e.g. --tag ctg:val-orbe-2025");
     }
     history_args.stream = flags.stream;
     history_args.verify = flags.verify_events;
@@ -468,7 +468,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!flags.until.empty()) history_args.until = OrUsage(ParseTimeFlag(flags.until), &usage);
     if (history_args.since.has_value() && history_args.until.has_value() &&
         *history_args.until <= *history_args.since) {
-      usage = UsageError{"--until must be after --since"};
+      AddUsage(&usage, "--until must be after --since");
     }
     for (const std::string& type : flags.event_types) {
       if (!type.empty()) history_args.types.push_back(FullEventType(type));
@@ -482,7 +482,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       if (problem.has_value() && !usage.has_value()) usage = problem;
     }
     if (!flags.email.empty() && !absl::StrContains(flags.email, '@') && !usage.has_value()) {
-      usage = UsageError{"--email is not an e-mail address (it has no @)"};
+      AddUsage(&usage, "--email is not an e-mail address (it has no @)");
     }
     create_args.identity.set_given_name(flags.given_name);
     create_args.identity.set_family_name(flags.family_name);
@@ -496,11 +496,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (purpose->count() > 0) {
       show_args.purpose = std::string(absl::StripAsciiWhitespace(flags.purpose));
       if (show_args.purpose.empty()) {
-        usage = UsageError{
-            "--purpose must say why you read the identity, e.g. \"avis Caf sur la "
-            "candidature\""};
+        AddUsage(&usage,
+                 "--purpose must say why you read the identity, e.g. \"avis Caf sur la "
+                 "candidature\"");
       } else if (CharCount(show_args.purpose) > 200) {
-        usage = UsageError{"--purpose is limited to 200 characters"};
+        AddUsage(&usage, "--purpose is limited to 200 characters");
       }
     }
   } else if (persons_erase->parsed()) {
@@ -508,7 +508,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     erase_args.basis = OrUsage(ParseErasureBasis(flags.basis), &usage);
     erase_args.reference = flags.reference;
     if (CharCount(flags.reference) > 200 && !usage.has_value())
-      usage = UsageError{"--reference is limited to 200 characters"};
+      AddUsage(&usage, "--reference is limited to 200 characters");
     erase_args.request_id = RequestIdOrNew(flags.request_id, &usage);
   } else if (posts_list->parsed()) {
     if (!flags.ctg_id.empty()) posts_args.ctg = OrUsage(CtgName(flags.ctg_id), &usage);
@@ -542,7 +542,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!flags.until.empty()) changes_args.until = OrUsage(ParseDateFlag(flags.until), &usage);
     if (changes_args.since.has_value() && changes_args.until.has_value() && !usage.has_value() &&
         FormatDate(*changes_args.until) < FormatDate(*changes_args.since)) {
-      usage = UsageError{"--until must not be before --since"};
+      AddUsage(&usage, "--until must not be before --since");
     }
     if (!flags.ctg_id.empty()) changes_args.ctg = OrUsage(CtgName(flags.ctg_id), &usage);
     if (!flags.kind.empty()) {
@@ -566,16 +566,17 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
                                 !flags.replacement.empty();
     const int kinds = organisation + missions + thematiques + personnel;
     if (kinds != 1) {
-      usage = UsageError{
-          kinds == 0 ? "say what changes: --etp/--rattachement (organisation), --mission "
-                       "(missions), --thematique (thématiques), or --assign/--end (personnel)"
-                     : "a change is of one kind: organisation (--etp, --rattachement), missions "
-                       "(--mission), thématiques (--thematique) or personnel (--assign, --end); "
-                       "propose several changes for several kinds"};
+      AddUsage(&usage,
+               kinds == 0
+                   ? "say what changes: --etp/--rattachement (organisation), --mission "
+                     "(missions), --thematique (thématiques), or --assign/--end (personnel)"
+                   : "a change is of one kind: organisation (--etp, --rattachement), missions "
+                     "(--mission), thématiques (--thematique) or personnel (--assign, --end); "
+                     "propose several changes for several kinds");
     } else if (assign_details && flags.assign.empty()) {
-      usage = UsageError{
-          "--assignment_id, --as, --start, --planned_end, --assignment_etp, "
-          "--recruitment and --replacement describe an --assign"};
+      AddUsage(&usage,
+               "--assignment_id, --as, --start, --planned_end, --assignment_etp, "
+               "--recruitment and --replacement describe an --assign");
     } else if (organisation) {
       change.set_kind(ctg::v1::CHANGE_KIND_ORGANISATION);
       if (!flags.etp.empty())
@@ -601,7 +602,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       if (!flags.assign.empty()) {
         if (flags.assignment_id.empty() || flags.assign_as.empty() || flags.start.empty() ||
             flags.assignment_etp.empty()) {
-          usage = UsageError{"--assign needs --assignment_id, --as, --start and --assignment_etp"};
+          AddUsage(&usage, "--assign needs --assignment_id, --as, --start and --assignment_etp");
         }
         ctg::v1::Assignment* a = people->add_assign();
         a->set_person(OrUsage(PersonName(flags.assign), &usage));
@@ -627,10 +628,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       for (const std::string& end : flags.ends) {
         const size_t colon = end.rfind(':');
         if (colon == std::string::npos || colon == 0) {
-          if (!usage.has_value())
-            usage = UsageError{absl::StrCat("--end \"", end,
-                                            "\" must be ASSIGNMENT_ID:YYYY-MM-DD, e.g. "
-                                            "titulaire-2024:2026-08-31")};
+          AddUsage(&usage, absl::StrCat("--end \"", end,
+                                        "\" must be ASSIGNMENT_ID:YYYY-MM-DD, e.g. "
+                                        "titulaire-2024:2026-08-31"));
           continue;
         }
         ctg::v1::AssignmentClosure* closure = people->add_end();
@@ -647,7 +647,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         EnumOrUsage<ctg::v1::ExchangeForm>(ctg::v1::ExchangeForm_descriptor(), flags.form, &usage));
     exchange_args.exchange.set_conclusion(flags.conclusion);
     if (absl::StripAsciiWhitespace(flags.conclusion).empty() && !usage.has_value())
-      usage = UsageError{"--conclusion must say what was concluded"};
+      AddUsage(&usage, "--conclusion must say what was concluded");
     exchange_args.etag = flags.etag;
     exchange_args.request_id = RequestIdOrNew(flags.request_id, &usage);
   } else if (apply->parsed()) {
@@ -665,11 +665,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     opinion_args.date = OrUsage(ParseDateFlag(flags.date), &usage);
     opinion_args.comment = flags.comment;
     if (CharCount(flags.comment) > 2000 && !usage.has_value())
-      usage = UsageError{"--comment is limited to 2000 characters"};
+      AddUsage(&usage, "--comment is limited to 2000 characters");
     if (flags.version > 0 && opinion_args.on_candidate && !usage.has_value())
-      usage = UsageError{"--version goes with --on fiche"};
+      AddUsage(&usage, "--version goes with --on fiche");
     if (!flags.candidate.empty() && !opinion_args.on_candidate && !usage.has_value())
-      usage = UsageError{"--candidate goes with --on candidate"};
+      AddUsage(&usage, "--candidate goes with --on candidate");
     opinion_args.fiche_version = flags.version;
     if (!flags.candidate.empty())
       opinion_args.candidate = OrUsage(PersonName(flags.candidate), &usage);
@@ -679,19 +679,19 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (auto problem = staffing_cli.Prepare(); problem.has_value()) usage = problem;
   } else if (verify->parsed()) {
     if (flags.position < 0 && !flags.consistency) {
-      usage = UsageError{"verify needs --position N or --consistency"};
+      AddUsage(&usage, "verify needs --position N or --consistency");
     }
     if (!flags.leaf_hash.empty()) {
-      if (flags.position < 0) usage = UsageError{"--leaf_hash goes with --position"};
+      if (flags.position < 0) AddUsage(&usage, "--leaf_hash goes with --position");
       // Hex as `ctg verify` prints it, or base64 as `ctg history --json` prints leafHash.
       auto hash = tlog::HashFromHex(flags.leaf_hash);
       std::string bytes;
       if (!hash.ok() && absl::Base64Unescape(flags.leaf_hash, &bytes))
         hash = tlog::HashFromBytes(bytes);
       if (!hash.ok()) {
-        usage = UsageError{
-            "--leaf_hash must be a SHA-256 leaf hash: 64 hex digits, or base64 as in "
-            "`ctg history --json`"};
+        AddUsage(&usage,
+                 "--leaf_hash must be a SHA-256 leaf hash: 64 hex digits, or base64 as in "
+                 "`ctg history --json`");
       } else {
         leaf_hash = *hash;
       }
@@ -699,9 +699,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
   auto channel = Connect(flags.connection);
   if (!channel.ok() && !usage.has_value())
-    usage = UsageError{std::string(channel.status().message())};
+    AddUsage(&usage, std::string(channel.status().message()));
   auto call = MakeCallSettings(flags.connection);
-  if (!call.ok() && !usage.has_value()) usage = UsageError{std::string(call.status().message())};
+  if (!call.ok() && !usage.has_value()) AddUsage(&usage, std::string(call.status().message()));
   if (usage.has_value()) {
     err << "ctg: " << usage->message << "\nRun with --help for more information.\n";
     return kExitUsage;
