@@ -22,6 +22,14 @@ std::string Join(absl::string_view prefix, absl::string_view name) {
   return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
 }
 
+void CheckSize(const std::string& value, const std::string& path,
+               platform::BadRequestBuilder& bad) {
+  if (value.size() > kMaxStringBytes) {
+    bad.Add(path, absl::StrCat("must be at most ", kMaxStringBytes, " bytes (it has ",
+                               value.size(), ")"));
+  }
+}
+
 void Check(const Message& message, const std::string& path, platform::BadRequestBuilder& bad) {
   const Reflection* reflection = message.GetReflection();
   const google::protobuf::UnknownFieldSet& unknown = reflection->GetUnknownFields(message);
@@ -41,6 +49,10 @@ void Check(const Message& message, const std::string& path, platform::BadRequest
         const std::string item = absl::StrCat(field_path, "[", i, "]");
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           Check(reflection->GetRepeatedMessage(message, field, i), item, bad);
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          std::string scratch;
+          CheckSize(reflection->GetRepeatedStringReference(message, field, i, &scratch), item,
+                    bad);
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
           const int value = reflection->GetRepeatedEnumValue(message, field, i);
           if (field->enum_type()->FindValueByNumber(value) == nullptr) {
@@ -51,6 +63,9 @@ void Check(const Message& message, const std::string& path, platform::BadRequest
       }
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       Check(reflection->GetMessage(message, field), field_path, bad);
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      std::string scratch;
+      CheckSize(reflection->GetStringReference(message, field, &scratch), field_path, bad);
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
       const int value = reflection->GetEnumValue(message, field);
       if (field->enum_type()->FindValueByNumber(value) == nullptr) {
@@ -110,8 +125,8 @@ absl::StatusOr<std::vector<std::string>> MaskPaths(const google::protobuf::Field
     if (std::find(allowed.begin(), allowed.end(), path) == allowed.end()) {
       std::string names;
       for (const std::string& name : allowed) absl::StrAppend(&names, names.empty() ? "" : ", ", name);
-      return platform::InvalidField("update_mask",
-                                    absl::StrCat("'", path, "' cannot be updated; use ", names));
+      return platform::InvalidField(
+          "update_mask", absl::StrCat(platform::Quoted(path), " cannot be updated; use ", names));
     }
     if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
   }

@@ -1,9 +1,10 @@
 // Request checks shared by every handler: well-formedness (no unknown fields, no unknown enum
-// values), paging, field masks. Everything here returns INVALID_ARGUMENT with a
+// values, no oversized string), paging, field masks. Everything here returns INVALID_ARGUMENT with a
 // google.rpc.BadRequest naming the field.
 #ifndef CTG_SERVICES_API_VALIDATION_H_
 #define CTG_SERVICES_API_VALIDATION_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,8 +20,14 @@ class Message;
 
 namespace ctg::api {
 
-// Refuses fields the contract does not define (a newer or wrong client) and enum numbers the
-// contract does not name, anywhere in `request`, with their paths (e.g. "ctg.thematiques[2]").
+// The most bytes any string field of a request may hold, read or ignored by its handler (an
+// OUTPUT_ONLY field such as `post.name` too); a field's own, tighter limit is checked by its
+// decider. 8000 bytes hold the longest free text (2000 characters) in any UTF-8.
+inline constexpr size_t kMaxStringBytes = 8000;
+
+// Refuses fields the contract does not define (a newer or wrong client), enum numbers the
+// contract does not name and strings over kMaxStringBytes, anywhere in `request`, with their
+// paths (e.g. "ctg.thematiques[2]").
 absl::Status CheckWellFormed(const google::protobuf::Message& request);
 
 // AIP-158 page size: 0 → `default_size`; negative → INVALID_ARGUMENT; above `max_size` →

@@ -58,7 +58,11 @@ Feed::~Feed() = default;
 void Feed::Cancel() { subscription_->Cancel(); }
 
 absl::StatusOr<std::vector<v1::SubscribeEventsResponse>> Feed::Next(absl::Duration timeout) {
-  ASSIGN_OR_RETURN(eventstore::SubscriptionBatch batch, subscription_->Next(timeout));
+  // The first call does not wait: a consumer that starts at the log's end learns at once that
+  // it is caught up.
+  ASSIGN_OR_RETURN(
+      eventstore::SubscriptionBatch batch,
+      subscription_->Next(last_progress_.has_value() ? timeout : absl::ZeroDuration()));
   std::vector<v1::SubscribeEventsResponse> out;
   // Scopes are those of this batch's moment: a CTG's new participants see its next events.
   AccessCheck access(principal_, ctg_scope_);

@@ -55,7 +55,8 @@ class Feed {
   Feed& operator=(const Feed&) = delete;
 
   // The next messages to send, in order: events (possibly none), then at most one Progress.
-  // Waits at most `timeout` for new events; returns an empty vector when there is nothing to
+  // Waits at most `timeout` for new events (the first call waits not at all, so its Progress
+  // comes at once even at the log's end); returns an empty vector when there is nothing to
   // send. CANCELLED after Cancel(); FAILED_PRECONDITION once the store is closed; DATA_LOSS if
   // an event's metadata does not parse.
   absl::StatusOr<std::vector<v1::SubscribeEventsResponse>> Next(absl::Duration timeout);

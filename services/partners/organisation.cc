@@ -221,8 +221,8 @@ absl::StatusOr<std::vector<OrganisationEvent>> Decide(const OrganisationState& s
       if (path == "*" || path == kUpdatablePaths[i]) named[i] = known = true;
     }
     if (!known) {
-      bad.Add("update_mask", absl::StrCat("unknown path \"", path,
-                                          "\": expected display_name, population, epci or *"));
+      bad.Add("update_mask", absl::StrCat("unknown path ", platform::Quoted(path),
+                                          ": expected display_name, population, epci or *"));
     }
   }
   const auto [rename, record_population, change_epci] = named;

@@ -296,8 +296,8 @@ absl::StatusOr<std::vector<CtgEvent>> Decide(const CtgState& state, const Update
     }
     if (!known) {
       bad.Add("update_mask",
-              absl::StrCat("unknown path \"", path,
-                           "\": expected title, start_date, end_date, thematiques or *"));
+              absl::StrCat("unknown path ", platform::Quoted(path),
+                           ": expected title, start_date, end_date, thematiques or *"));
     }
   }
   const auto [retitle, set_start, set_end, set_thematiques] = named;

@@ -95,8 +95,8 @@ std::string EtagFor(std::optional<uint64_t> revision) {
 
 absl::Status ValidateRequestId(absl::string_view request_id, absl::string_view field) {
   if (request_id.empty() || eventstore::ParseEventId(request_id).ok()) return absl::OkStatus();
-  return InvalidField(field, absl::StrCat("'", request_id,
-                                          "' is not a UUID (8-4-4-4-12 hexadecimal digits)"));
+  return InvalidField(field, absl::StrCat(Quoted(request_id),
+                                          " is not a UUID (8-4-4-4-12 hexadecimal digits)"));
 }
 
 absl::StatusOr<v1::EventMetadata> ParseMetadata(absl::string_view bytes) {

@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "eventstore/event_store.h"
 #include "services/platform/command.h"
+#include "services/platform/errors.h"
 #include "services/platform/repository.h"
 
 namespace ctg::platform {
@@ -119,7 +120,7 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
   typename Repository<Aggregate>::Snapshot snapshot = op->repository->Get(op->stream);
   if (!op->etag.empty() && op->etag != EtagFor(snapshot.revision)) {
     return op->done(absl::AbortedError(
-        absl::StrCat("etag '", op->etag, "' is stale: the resource changed (current etag '",
+        absl::StrCat("etag ", Quoted(op->etag), " is stale: the resource changed (current etag '",
                      EtagFor(snapshot.revision), "'); read it again and retry")));
   }
   absl::StatusOr<std::vector<typename Aggregate::Event>> events = op->decide(snapshot.state);
@@ -157,7 +158,7 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
         if (absl::IsAborted(result.status())) {
           if (!op->etag.empty()) {
             return op->done(absl::AbortedError(absl::StrCat(
-                "etag '", op->etag, "' is stale: the resource changed; read it again and retry")));
+                "etag ", Quoted(op->etag), " is stale: the resource changed; read it again")));
           }
           if (op->attempts < kMaxAttempts) return Attempt(op);
           return op->done(absl::AbortedError(absl::StrCat(

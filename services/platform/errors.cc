@@ -37,6 +37,13 @@ absl::Status RuleViolation(absl::string_view reason, absl::string_view message,
   return status;
 }
 
+std::string Quoted(absl::string_view value) {
+  if (value.size() <= kMaxQuotedBytes) return absl::StrCat("'", value, "'");
+  size_t cut = kMaxQuotedBytes;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat("'", value.substr(0, cut), "…' (", value.size(), " bytes)");
+}
+
 absl::Status InvalidField(absl::string_view field, absl::string_view description) {
   BadRequestBuilder builder;
   builder.Add(field, description);
@@ -44,6 +51,10 @@ absl::Status InvalidField(absl::string_view field, absl::string_view description
 }
 
 void BadRequestBuilder::Add(absl::string_view field, absl::string_view description) {
+  if (bad_request_.field_violations_size() == kMaxViolations) {
+    ++left_out_;
+    return;
+  }
   auto* violation = bad_request_.add_field_violations();
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));
@@ -51,12 +62,18 @@ void BadRequestBuilder::Add(absl::string_view field, absl::string_view descripti
 
 absl::Status BadRequestBuilder::Build() const {
   if (empty()) return absl::OkStatus();
+  google::rpc::BadRequest bad_request = bad_request_;
+  if (left_out_ > 0) {
+    auto* violation = bad_request.add_field_violations();
+    violation->set_field("(request)");
+    violation->set_description(absl::StrCat("and ", left_out_, " more bad fields not listed"));
+  }
   std::vector<std::string> parts;
-  for (const auto& violation : bad_request_.field_violations()) {
+  for (const auto& violation : bad_request.field_violations()) {
     parts.push_back(absl::StrCat(violation.field(), ": ", violation.description()));
   }
   absl::Status status = absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
-  AttachDetail(status, bad_request_);
+  AttachDetail(status, bad_request);
   return status;
 }
 

@@ -6,6 +6,7 @@
 #ifndef CTG_SERVICES_PLATFORM_ERRORS_H_
 #define CTG_SERVICES_PLATFORM_ERRORS_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,20 +28,33 @@ absl::Status RuleViolation(absl::string_view reason, absl::string_view message,
                            std::vector<std::pair<std::string, std::string>> metadata = {},
                            absl::StatusCode code = absl::StatusCode::kFailedPrecondition);
 
+// The most bytes of a client's value that an error message or a field violation quotes: a huge
+// value must not become huge trailers (which stall the connection).
+inline constexpr size_t kMaxQuotedBytes = 64;
+
+// `value` in single quotes for an error message, cut to its first kMaxQuotedBytes bytes (on a
+// UTF-8 character boundary) and then followed by "…" and its size, e.g. "'abc…' (1048576 bytes)".
+std::string Quoted(absl::string_view value);
+
 // One bad field of a request: INVALID_ARGUMENT with a BadRequest naming it by its path in the
 // request (e.g. "ctg.start_date").
 absl::Status InvalidField(absl::string_view field, absl::string_view description);
 
-// Collects every bad field of a request, so the client learns all of them at once.
+// Collects every bad field of a request, so the client learns all of them at once; at most
+// kMaxViolations of them, so that a request with thousands of bad elements gets a short answer.
 class BadRequestBuilder {
  public:
+  static constexpr int kMaxViolations = 20;
+
   void Add(absl::string_view field, absl::string_view description);
   bool empty() const { return bad_request_.field_violations_size() == 0; }
-  // OK if nothing was added; else INVALID_ARGUMENT whose message lists the fields.
+  // OK if nothing was added; else INVALID_ARGUMENT whose message lists the fields. Past
+  // kMaxViolations, a last violation on "(request)" counts the ones left out.
   absl::Status Build() const;
 
  private:
   google::rpc::BadRequest bad_request_;
+  int left_out_ = 0;
 };
 
 // The details carried by `status`, if any (for services/api and for tests).

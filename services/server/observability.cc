@@ -67,8 +67,10 @@ const char* CodeName(grpc::StatusCode code) {
 }
 
 // gRPC 1.51's callback API answers a request of a known method that does not parse with an
-// empty UNIMPLEMENTED (its handler never runs); the contract says INVALID_ARGUMENT with a
-// BadRequest, since the request is the client's fault. Unknown methods keep UNIMPLEMENTED.
+// empty UNIMPLEMENTED (its handler never runs); the contract says UNAUTHENTICATED if the call's
+// token is missing or bad (authentication comes first, as in every handler), else
+// INVALID_ARGUMENT with a BadRequest, since the request is the client's fault. Unknown methods
+// keep UNIMPLEMENTED.
 bool IsDeserializationFailure(const grpc::experimental::ServerRpcInfo& info,
                               const grpc::Status& status) {
   if (status.error_code() != grpc::StatusCode::UNIMPLEMENTED || !status.error_message().empty()) {
@@ -105,9 +107,15 @@ class CallObserver final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
       if (IsDeserializationFailure(*info_, status)) {
-        status = api::ToGrpcStatus(platform::InvalidField(
-            "(request)", absl::StrCat("the request is not a valid ", info_->method(),
-                                      " message: it does not parse")));
+        // The token counts first: a caller without a valid one learns nothing about its body.
+        const absl::StatusOr<platform::Principal> principal =
+            api::PrincipalOf(*info_->server_context());
+        status = api::ToGrpcStatus(
+            principal.ok() ? platform::InvalidField(
+                                 "(request)", absl::StrCat("the request is not a valid ",
+                                                           info_->method(),
+                                                           " message: it does not parse"))
+                           : principal.status());
         methods->ModifySendStatus(status);
       }
       const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
@@ -118,7 +126,9 @@ class CallObserver final : public grpc::experimental::Interceptor {
                           {"duration_ms", absl::StrFormat("%.3f", seconds * 1000)},
                           {"peer", info_->server_context()->peer()}};
       if (!status.ok()) fields.emplace_back("error", status.error_message());
-      Log(status.ok() ? "info" : "warning", "call", fields);
+      // A call the client cancelled (e.g. a subscriber that stops listening) is no fault.
+      const bool fine = status.ok() || status.error_code() == grpc::StatusCode::CANCELLED;
+      Log(fine ? "info" : "warning", "call", fields);
     }
     methods->Proceed();
   }

@@ -24,11 +24,13 @@ enum class Party {
 absl::string_view PartyName(Party party);
 
 // OK if `party` is `expected`; else FAILED_PRECONDITION with reason WRONG_PARTY and metadata
-// party, expected. `action` says what was attempted, for the message.
+// party, expected (ctg.v1.StaffingParty names). `action` says what was attempted, for the
+// message. Through ctgd a step of the wrong side is PERMISSION_DENIED before it gets here (the
+// side comes from the authorized role): this guards the decider's own contract.
 absl::Status CheckParty(Party party, Party expected, absl::string_view action);
 
 // OK if `party` is either side (a step both sides may record, such as an exchange with the
-// CDT); else WRONG_PARTY with expected "CAF or EMPLOYER".
+// CDT); else WRONG_PARTY with expected STAFFING_PARTY_EITHER.
 absl::Status CheckEitherParty(Party party, absl::string_view action);
 
 }  // namespace ctg::staffing

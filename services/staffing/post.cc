@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "ctg/v1/staffing.pb.h"
 #include "eventstore/base/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/partners/organisation.h"
@@ -453,16 +454,16 @@ v1::ChangeProposed NormalisedProposal(const v1::ChangeProposed& change) {
   return normalised;
 }
 
-absl::string_view ChangeStatusName(ChangeStatus status) {
+std::string ChangeStatusName(ChangeStatus status) {
   switch (status) {
     case ChangeStatus::kProposed:
-      return "PROPOSED";
+      return v1::ChangeState_Name(v1::CHANGE_STATE_PROPOSED);
     case ChangeStatus::kApplied:
-      return "APPLIED";
+      return v1::ChangeState_Name(v1::CHANGE_STATE_APPLIED);
     case ChangeStatus::kWithdrawn:
-      return "WITHDRAWN";
+      return v1::ChangeState_Name(v1::CHANGE_STATE_WITHDRAWN);
   }
-  return "";
+  return v1::ChangeState_Name(v1::CHANGE_STATE_UNSPECIFIED);
 }
 
 // NOT_FOUND for an unknown change; CHANGE_NOT_PENDING for one applied or withdrawn.
@@ -479,7 +480,7 @@ absl::StatusOr<const ChangeRecord*> PendingChange(const PostState& state,
         absl::StrCat("change ", change_id, " is ",
                      change->status == ChangeStatus::kApplied ? "already applied" : "withdrawn"),
         {{"change", std::string(change_id)},
-         {"status", std::string(ChangeStatusName(change->status))}});
+         {"status", ChangeStatusName(change->status)}});
   }
   return change;
 }

@@ -304,9 +304,8 @@ absl::Status CheckSequence(const RecruitmentState& state, Milestone to) {
       {"rule", "R-4"}};
   if (IsCafOpinion(missing)) {
     if (missing == Milestone::kFicheOpinionGiven) {
-      metadata.emplace_back("opinion", state.fiche_opinion == v1::CAF_OPINION_UNSPECIFIED
-                                           ? "NONE"
-                                           : v1::CafOpinion_Name(state.fiche_opinion));
+      // CAF_OPINION_UNSPECIFIED while the Caf has given none.
+      metadata.emplace_back("opinion", v1::CafOpinion_Name(state.fiche_opinion));
     }
     return RuleViolation(
         "CAF_OPINION_REQUIRED",
@@ -341,14 +340,15 @@ absl::Status CheckDateOrder(const RecruitmentState& state, const google::type::D
       {{"date", FormatDate(date)}, {"previous", FormatDate(state.last_date)}});
 }
 
-// CAF_PARTICIPATION_REQUIRED if `involvement` is ATTENDU and the Caf did not take part.
+// CAF_PARTICIPATION_REQUIRED (metadata step, the RecruitmentStep name) if `involvement` is
+// ATTENDU and the Caf did not take part in `what`, a part of `step`.
 absl::Status CheckParticipation(v1::CafInvolvement involvement, bool caf_participated,
-                                absl::string_view what) {
+                                v1::RecruitmentStep step, absl::string_view what) {
   if (involvement != v1::CAF_INVOLVEMENT_ATTENDU || caf_participated) return absl::OkStatus();
   return RuleViolation("CAF_PARTICIPATION_REQUIRED",
                        absl::StrCat("R-4: the cadrage expects the Caf at ", what,
                                     " (ATTENDU); it did not take part"),
-                       {{"step", std::string(what)}, {"rule", "R-4"}});
+                       {{"step", v1::RecruitmentStep_Name(step)}, {"rule", "R-4"}});
 }
 
 v1::CafInvolvement InvolvementIn(const RecruitmentState& state, v1::RecruitmentStep step) {
@@ -396,7 +396,7 @@ absl::Status CheckAttendedStep(const RecruitmentState& state, Party party, v1::R
                                absl::string_view action) {
   RETURN_IF_ERROR(CheckParty(party, Party::kEmployer, action));
   RETURN_IF_ERROR(CheckSequence(state, FirstMilestoneOf(step)));
-  RETURN_IF_ERROR(CheckParticipation(InvolvementIn(state, step), caf_participated,
+  RETURN_IF_ERROR(CheckParticipation(InvolvementIn(state, step), caf_participated, step,
                                      v1::RecruitmentStep_Name(step)));
   return CheckDateOrder(state, date);
 }
@@ -684,6 +684,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "choosing the candidate"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kCandidateChosen));
   RETURN_IF_ERROR(CheckParticipation(state.candidate_choice_involvement, command.caf_participated,
+                                     v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT,
                                      "the choice of the candidate"));
   RETURN_IF_ERROR(CheckDateOrder(state, command.date));
   v1::CandidateChosen chosen;

@@ -115,6 +115,29 @@ TEST_F(FeedTest, ProgressIsSentPeriodicallyWhenNothingHappens) {
   EXPECT_TRUE(second.empty());
 }
 
+TEST_F(FeedTest, AFeedStartingAtTheLogsEndReportsProgressAtOnce) {
+  Append("ctg-val-orbe-2025", Retitled("a"));
+  Append("ctg-val-orbe-2025", Retitled("b"));
+  FeedOptions options;
+  options.start_position = 2;
+  std::unique_ptr<Feed> feed = StartFeed(Commission(), options);
+  ASSERT_NE(feed, nullptr);
+  absl::StatusOr<std::vector<v1::SubscribeEventsResponse>> first;
+  absl::Notification returned;
+  std::thread waiter([&] {
+    first = feed->Next(absl::Hours(1));  // no event will come
+    returned.Notify();
+  });
+  // Unblocks a first Next that waits for events instead of answering (the defect).
+  if (!returned.WaitForNotificationWithTimeout(absl::Seconds(30))) feed->Cancel();
+  waiter.join();
+  ASSERT_OK(first.status());
+  ASSERT_EQ(first->size(), 1u);
+  ASSERT_TRUE((*first)[0].has_progress());
+  EXPECT_EQ((*first)[0].progress().position(), 2);
+  EXPECT_EQ((*first)[0].progress().log_size(), 2);
+}
+
 TEST_F(FeedTest, CancelWakesAWaitingNext) {
   std::unique_ptr<Feed> feed = StartFeed(Commission());
   ASSERT_NE(feed, nullptr);

@@ -85,7 +85,8 @@ TEST(PartyTest, WrongPartyNamesBothSides) {
   EXPECT_THAT(status, StatusIs(kFailed, HasSubstr("giving the opinion")));
   EXPECT_EQ(Reason(status), "WRONG_PARTY");
   EXPECT_THAT(Metadata(status),
-              UnorderedElementsAre(Pair("party", "EMPLOYER"), Pair("expected", "CAF")));
+              UnorderedElementsAre(Pair("party", "STAFFING_PARTY_EMPLOYER"),
+                                   Pair("expected", "STAFFING_PARTY_CAF")));
   EXPECT_OK(CheckParty(Party::kCaf, Party::kCaf, "x"));
   EXPECT_OK(CheckEitherParty(Party::kCaf, "x"));
   EXPECT_OK(CheckEitherParty(Party::kEmployer, "x"));

@@ -353,7 +353,7 @@ TEST(HardRulesTest, NoOfferBeforeAFavourableOpinionOnTheFiche) {
   EXPECT_THAT(Metadata(before.status()),
               UnorderedElementsAre(Pair("step", "RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF"),
                                    Pair("event", "ctg.v1.CafOpinionOnFicheGiven"),
-                                   Pair("opinion", "NONE"), Pair("rule", "R-4")));
+                                   Pair("opinion", "CAF_OPINION_UNSPECIFIED"), Pair("rule", "R-4")));
   for (v1::CafOpinion opinion : {v1::CAF_OPINION_RESERVE, v1::CAF_OPINION_DEFAVORABLE}) {
     RecruitmentState state = Reach(kFicheSubmitted);
     Apply(state,
@@ -445,7 +445,10 @@ TEST_P(RecruitmentSideTest, OnlyTheRightSideTakesTheStep) {
     }
     EXPECT_THAT(events, StatusIs(kFailed, ::testing::_)) << PartyName(party);
     EXPECT_EQ(Reason(events.status()), "WRONG_PARTY") << PartyName(party);
-    EXPECT_EQ(Metadata(events.status()).at("party"), PartyName(party));
+    EXPECT_EQ(Metadata(events.status()).at("party"),
+              party == Party::kCaf        ? "STAFFING_PARTY_CAF"
+              : party == Party::kEmployer ? "STAFFING_PARTY_EMPLOYER"
+                                          : "STAFFING_PARTY_UNSPECIFIED");
   }
 }
 
