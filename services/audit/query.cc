@@ -34,7 +34,7 @@ absl::StatusOr<absl::Time> TimeOf(const google::protobuf::Timestamp& timestamp,
 // The NOT_FOUND of a stream that has no event or that the caller may not read: one message
 // for both, so that a refusal reveals nothing.
 absl::Status StreamNotFound(absl::string_view stream) {
-  return absl::NotFoundError(absl::StrCat("stream '", stream, "' not found"));
+  return absl::NotFoundError(absl::StrCat("stream ", platform::Quoted(stream), " not found"));
 }
 
 std::string FormatTime(const std::optional<absl::Time>& time) {

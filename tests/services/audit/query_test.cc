@@ -198,6 +198,20 @@ TEST_F(ListEventsTest, AStreamIsReadByRevisionAmongOtherStreams) {
   EXPECT_THAT(Positions(pages), ElementsAre(0, 2, 4, 6, 8, 10));
 }
 
+TEST_F(ListEventsTest, AMissingStreamIsNotFoundButAMissingTagAnEmptyList) {
+  // A stream is a resource; a tag, a filter over the log (audit.proto, ListEvents).
+  const std::string long_name(256, 's');
+  EXPECT_THAT(ListEvents(*store_, CafAdmin(), Lookup(),
+                         Query(EventQuery::Source::kStream, long_name, 10)),
+              StatusIs(absl::StatusCode::kNotFound, "stream '" + long_name.substr(0, 64) +
+                                                        "…' (256 bytes) not found"));
+  absl::StatusOr<EventPage> tag = ListEvents(*store_, CafAdmin(), Lookup(),
+                                             Query(EventQuery::Source::kTag, "ctg:nowhere", 10));
+  ASSERT_TRUE(tag.ok()) << tag.status();
+  EXPECT_TRUE(tag->events.empty());
+  EXPECT_FALSE(tag->next.has_value());
+}
+
 TEST_F(ListEventsTest, MissingAndHiddenStreamsAreTheSameNotFound) {
   Append("ctg-plaine-2024", Retitled("b"));
   absl::StatusOr<EventPage> hidden = ListEvents(

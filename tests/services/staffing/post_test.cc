@@ -1094,6 +1094,19 @@ TEST(ApplyChangeTest, RefusalNamesTheChangeTheExchangeAndTheRule) {
       UnorderedElementsAre(Pair("change", "arrivee"), Pair("exchange", ""), Pair("rule", "R-6")));
 }
 
+TEST(ApplyChangeTest, AChangeNoLongerPendingNamesItsStateByTheEnumName) {
+  World world = DefaultWorld();
+  PostState state = CreatedPost(world);
+  Apply(state, ProposeChange{Arrival(), Party::kEmployer}, world.ForPost());
+  Apply(state, WithdrawChange{"arrivee", "Candidate désistée", Party::kEmployer}, world.ForPost());
+  const auto refused = Decide(
+      state, ApplyChange{"arrivee", "", Date(2025, 10, 1), Party::kEmployer}, world.ForPost());
+  EXPECT_EQ(Reason(refused.status()), "CHANGE_NOT_PENDING");
+  EXPECT_THAT(Metadata(refused.status()),
+              UnorderedElementsAre(Pair("change", "arrivee"),
+                                   Pair("status", "CHANGE_STATE_WITHDRAWN")));
+}
+
 TEST(ChangeControlTest, ThePostStreamShowsTheWholeChain) {
   World world = DefaultWorld();
   PostState state = CreatedPost(world);
