@@ -112,7 +112,7 @@ class Ctgd {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      exit_code_ = ExitCodeOf(status);
       return true;
     }
     return false;
@@ -123,7 +123,7 @@ class Ctgd {
       int status = 0;
       waitpid(pid_, &status, 0);
       pid_ = -1;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      exit_code_ = ExitCodeOf(status);
     }
     return exit_code_;
   }
