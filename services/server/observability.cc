@@ -110,12 +110,13 @@ class CallObserver final : public grpc::experimental::Interceptor {
         // The token counts first: a caller without a valid one learns nothing about its body.
         const absl::StatusOr<platform::Principal> principal =
             api::PrincipalOf(*info_->server_context());
-        status = api::ToGrpcStatus(
-            principal.ok() ? platform::InvalidField(
-                                 "(request)", absl::StrCat("the request is not a valid ",
-                                                           info_->method(),
-                                                           " message: it does not parse"))
-                           : principal.status());
+        const absl::Status refusal =
+            !principal.ok() ? principal.status()
+                            : platform::InvalidField(
+                                  "(request)", absl::StrCat("the request is not a valid ",
+                                                            info_->method(),
+                                                            " message: it does not parse"));
+        status = api::ToGrpcStatus(refusal);
         methods->ModifySendStatus(status);
       }
       const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
