@@ -1,6 +1,6 @@
 // Request checks shared by every handler: well-formedness (no unknown fields, no unknown enum
-// values, no oversized string), paging, field masks. Everything here returns INVALID_ARGUMENT with a
-// google.rpc.BadRequest naming the field.
+// values, no oversized string), paging, field masks. Everything here returns INVALID_ARGUMENT
+// with a google.rpc.BadRequest naming the field.
 #ifndef CTG_SERVICES_API_VALIDATION_H_
 #define CTG_SERVICES_API_VALIDATION_H_
 

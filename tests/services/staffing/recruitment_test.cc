@@ -353,7 +353,8 @@ TEST(HardRulesTest, NoOfferBeforeAFavourableOpinionOnTheFiche) {
   EXPECT_THAT(Metadata(before.status()),
               UnorderedElementsAre(Pair("step", "RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF"),
                                    Pair("event", "ctg.v1.CafOpinionOnFicheGiven"),
-                                   Pair("opinion", "CAF_OPINION_UNSPECIFIED"), Pair("rule", "R-4")));
+                                   Pair("opinion", "CAF_OPINION_UNSPECIFIED"),
+                                   Pair("rule", "R-4")));
   for (v1::CafOpinion opinion : {v1::CAF_OPINION_RESERVE, v1::CAF_OPINION_DEFAVORABLE}) {
     RecruitmentState state = Reach(kFicheSubmitted);
     Apply(state,
