@@ -18,7 +18,9 @@
 // Nothing blocks on an fsync: the append is asynchronous, and rebuilding a retry's first
 // result (a stream read, which may wait for durability) runs on the replay thread
 // (RunOnReplayThread). `done` runs on the store's acknowledger thread, on the replay thread,
-// or on the calling thread, so it must be quick and make no call that waits on the store.
+// or on the calling thread, and `decide` on the calling or the acknowledger thread (a lost
+// race is decided again in the append's callback): both must be quick and call nothing of the
+// store but what an AppendAsync callback may (see EventStore::AppendAsync).
 #ifndef CTG_SERVICES_PLATFORM_COMMAND_HANDLER_H_
 #define CTG_SERVICES_PLATFORM_COMMAND_HANDLER_H_
 
@@ -59,8 +61,9 @@ using OutcomeCallback = absl::AnyInvocable<void(absl::StatusOr<Outcome<Aggregate
 namespace internal {
 
 // The first stored event of the request of `context` (its request id is not empty), if it is
-// durable; RequestIdReused() if it is not a retry of that request on `stream`. Never waits:
-// FindEvent reads the durable log only.
+// durable; RequestIdReused() if it is not a retry of that request on `stream`. Never waits for
+// durability (FindEvent reads the durable log only), so a gRPC handler may call it; the
+// acknowledger thread may not (see EventStore::AppendAsync).
 inline absl::StatusOr<std::optional<eventstore::RecordedEvent>> FindRequest(
     eventstore::EventStore& store, absl::string_view stream, const CommandContext& context) {
   absl::StatusOr<eventstore::RecordedEvent> first = store.FindEvent(
@@ -120,7 +123,8 @@ struct Operation {
   int attempts = 0;
 };
 
-// Finishes `op` with the first result of its request, rebuilt on the replay thread.
+// Finishes `op` with the first result of its request, whose first event is `first`, rebuilt
+// on the replay thread.
 template <typename Aggregate>
 void ReplayFirstResult(std::shared_ptr<Operation<Aggregate>> op,
                        eventstore::RecordedEvent first) {
@@ -130,14 +134,17 @@ void ReplayFirstResult(std::shared_ptr<Operation<Aggregate>> op,
 }
 
 // Finishes `op`, whose append found its request's ids stored (`original` says how), with the
-// first result of the request, or with RequestIdReused() or `original`.
+// first result of the request, or with RequestIdReused() or `original`. Called on the
+// acknowledger thread, which must not read the store: all of it runs on the replay thread.
 template <typename Aggregate>
 void Replay(std::shared_ptr<Operation<Aggregate>> op, absl::Status original) {
-  absl::StatusOr<std::optional<eventstore::RecordedEvent>> first =
-      FindRequest(*op->store, op->stream, op->context);
-  if (!first.ok()) return op->done(first.status());
-  if (!first->has_value()) return op->done(std::move(original));
-  ReplayFirstResult(std::move(op), **std::move(first));
+  RunOnReplayThread([op = std::move(op), original = std::move(original)]() mutable {
+    absl::StatusOr<std::optional<eventstore::RecordedEvent>> first =
+        FindRequest(*op->store, op->stream, op->context);
+    if (!first.ok()) return op->done(first.status());
+    if (!first->has_value()) return op->done(std::move(original));
+    op->done(RebuildFirstResult<Aggregate>(*op->store, op->stream, op->context, **first));
+  });
 }
 
 template <typename Aggregate>
