@@ -49,8 +49,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
   if (!siren.ok()) return Fail(reactor, siren.status());
   const std::string post_id =
       request->post_id().empty()
-          ? absl::StrCat("post-", platform::IdFromRequest("post", platform::RequestScope(*principal),
-                                                          request->request_id(), 6))
+          ? absl::StrCat("post-", platform::IdFromRequest(
+                                      "post", platform::RequestScope(*principal),
+                                      request->request_id(), 6))
           : request->post_id();
   if (absl::Status s = staffing::ValidateId(post_id, "post_id"); !s.ok()) return Fail(reactor, s);
 
