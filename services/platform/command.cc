@@ -4,19 +4,16 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
-#include <thread>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/escaping.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "services/platform/errors.h"
 #include "services/platform/time_proto.h"
+#include "services/platform/work_queue.h"
 
 namespace ctg::platform {
 
@@ -131,43 +128,10 @@ std::string IdFromRequest(absl::string_view kind, absl::string_view scope,
                                                   std::min<size_t>(hex_bytes, sizeof(digest))));
 }
 
-namespace {
-
-// The thread behind RunOnReplayThread. Never destroyed: its thread may outlive main's return.
-class ReplayThread {
- public:
-  ReplayThread() { std::thread([this] { Run(); }).detach(); }
-
-  void Post(absl::AnyInvocable<void()> task) {
-    absl::MutexLock lock(&mu_);
-    tasks_.push_back(std::move(task));
-  }
-
- private:
-  void Run() {
-    while (true) {
-      absl::AnyInvocable<void()> task;
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](std::deque<absl::AnyInvocable<void()>>* tasks) { return !tasks->empty(); },
-            &tasks_));
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-
-  absl::Mutex mu_;
-  std::deque<absl::AnyInvocable<void()>> tasks_ ABSL_GUARDED_BY(mu_);
-};
-
-}  // namespace
-
-void RunOnReplayThread(absl::AnyInvocable<void()> task) {
-  static ReplayThread* const thread = new ReplayThread();
-  thread->Post(std::move(task));
+absl::Status RunOnReplayThread(absl::AnyInvocable<void() &&> task) {
+  // Never destroyed: a replay may still be running when main returns.
+  static WorkQueue* const replays = new WorkQueue("ctg-replay", kMaxWaitingReplays);
+  return replays->Submit(std::move(task));
 }
 
 std::string EtagFor(std::optional<uint64_t> revision) {

@@ -77,12 +77,14 @@ eventstore::EventData MakeEventData(const CommandContext& context, size_t index,
                                     const google::protobuf::Message& payload,
                                     std::vector<std::string> tags);
 
-// Runs `task` on the replay thread: one thread of the process, started on first use, that runs
-// its tasks one at a time in order. For the work of a command that may wait on the store
-// (ReadStream waits for the durability of a stream's newest events), which must run neither on
-// the store's acknowledger thread (it publishes durability: it would wait for itself) nor on a
-// gRPC thread (no handler waits for an fsync).
-void RunOnReplayThread(absl::AnyInvocable<void()> task);
+// Queues `task` for the replay thread: one WorkQueue of the process, started on first use, that
+// runs its tasks one at a time in order. For the work of a command that reads the store and
+// may wait (ReadStream waits for the durability of a stream's newest events), which must run
+// neither on the store's acknowledger thread (it publishes durability: it would wait for
+// itself) nor on a gRPC thread (no handler waits for an fsync). RESOURCE_EXHAUSTED, and `task`
+// dropped unrun, when kMaxWaitingReplays tasks already wait.
+inline constexpr size_t kMaxWaitingReplays = 256;
+absl::Status RunOnReplayThread(absl::AnyInvocable<void() &&> task);
 
 // AIP-154 etags: the stream's revision, opaque to clients ("r0", "r1"…); empty for a stream
 // that does not exist.

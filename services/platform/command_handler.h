@@ -128,9 +128,10 @@ struct Operation {
 template <typename Aggregate>
 void ReplayFirstResult(std::shared_ptr<Operation<Aggregate>> op,
                        eventstore::RecordedEvent first) {
-  RunOnReplayThread([op = std::move(op), first = std::move(first)] {
+  absl::Status queued = RunOnReplayThread([op, first = std::move(first)] {
     op->done(RebuildFirstResult<Aggregate>(*op->store, op->stream, op->context, first));
   });
+  if (!queued.ok()) op->done(std::move(queued));
 }
 
 // Finishes `op`, whose append found its request's ids stored (`original` says how), with the
@@ -138,13 +139,14 @@ void ReplayFirstResult(std::shared_ptr<Operation<Aggregate>> op,
 // acknowledger thread, which must not read the store: all of it runs on the replay thread.
 template <typename Aggregate>
 void Replay(std::shared_ptr<Operation<Aggregate>> op, absl::Status original) {
-  RunOnReplayThread([op = std::move(op), original = std::move(original)]() mutable {
+  absl::Status queued = RunOnReplayThread([op, original = std::move(original)]() mutable {
     absl::StatusOr<std::optional<eventstore::RecordedEvent>> first =
         FindRequest(*op->store, op->stream, op->context);
     if (!first.ok()) return op->done(first.status());
     if (!first->has_value()) return op->done(std::move(original));
     op->done(RebuildFirstResult<Aggregate>(*op->store, op->stream, op->context, **first));
   });
+  if (!queued.ok()) op->done(std::move(queued));
 }
 
 template <typename Aggregate>

@@ -130,13 +130,17 @@ absl::StatusOr<std::unique_ptr<CtgdProcess>> CtgdProcess::Start(const CtgdOption
 
 CtgdProcess::~CtgdProcess() { Stop(SIGKILL); }
 
+int ExitCodeOf(int wait_status) {
+  return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
 int CtgdProcess::Stop(int signal) {
   if (pid_ <= 0) return exit_status_;
   kill(pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  exit_status_ = ExitCodeOf(status);
   return exit_status_;
 }
 

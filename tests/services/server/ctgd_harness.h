@@ -63,6 +63,9 @@ class CtgdProcess {
   std::shared_ptr<platform::JwtSigner> signer_;
 };
 
+// The exit code of a process from its waitpid() status: 128 + the signal if one killed it.
+int ExitCodeOf(int wait_status);
+
 // Runs `ctgd <args>` (an operator subcommand) to completion: its exit code and stdout.
 struct CommandResult {
   int exit_code = -1;
