@@ -123,9 +123,14 @@ class EventStore {
   // Append without blocking: returns at once and calls `done` with what Append would have
   // returned. `done` runs on the store's acknowledger thread once the events are durable
   // (or the append failed), in log order, or on the calling thread if the request is invalid
-  // or the store closed. It must return quickly and must not call Append (that would wait for the
-  // very thread running it); it may call AppendAsync. Used by servers whose handlers must
-  // not block on an fsync.
+  // or the store closed. Used by servers whose handlers must not block on an fsync.
+  //
+  // What `done` may call: AppendAsync and Size, nothing else of the store; it must return
+  // quickly. The acknowledger thread publishes durability and Close waits for it, so a call
+  // that waits for either would wait for the very thread running it: Append, ReadStream and
+  // GetStreamHead wait until the newest written events (of a stream) are durable, which a
+  // later group may still be syncing; every other read takes the lock Close holds while it
+  // joins this thread. Hand such work to another thread.
   virtual void AppendAsync(absl::string_view stream, ExpectedRevision expected,
                            std::vector<EventData> events, AppendCallback done) = 0;
 

@@ -64,13 +64,17 @@ std::string CallIdOf(const grpc::ServerContextBase& context) {
 
 platform::CommandContext MakeCommandContext(const grpc::ServerContextBase& call,
                                             platform::Principal principal, platform::Role role,
-                                            absl::string_view method, std::string request_id,
-                                            absl::Time now) {
+                                            absl::string_view method,
+                                            const google::protobuf::Message& request,
+                                            std::string request_id, absl::Time now) {
   platform::CommandContext context;
   context.principal = std::move(principal);
   context.role = role;
   context.now = absl::FromUnixMicros(absl::ToUnixMicros(now));  // as stored in metadata
   context.request_id = std::move(request_id);
+  if (!context.request_id.empty()) {
+    context.request_fingerprint = platform::RequestFingerprint(method, request);
+  }
   context.correlation_id = CallIdOf(call);
   context.causation_id = context.correlation_id;  // a command is caused by its call
   context.method = std::string(method);

@@ -10,6 +10,10 @@
 #include "services/platform/command.h"
 #include "services/platform/principal.h"
 
+namespace google::protobuf {
+class Message;
+}
+
 namespace grpc {
 class ServerContextBase;
 }
@@ -39,11 +43,13 @@ std::string CallIdOf(const grpc::ServerContextBase& context);
 // The id a call gets from its metadata: the client's x-request-id if sensible, else a new one.
 std::string NewCallId(absl::string_view client_request_id);
 
-// The context of a command run by `principal` under `role` in `call`.
+// The context of a command run by `principal` under `role` in `call`, for `request` (whose
+// RequestFingerprint is kept when `request_id` is set).
 platform::CommandContext MakeCommandContext(const grpc::ServerContextBase& call,
                                             platform::Principal principal, platform::Role role,
-                                            absl::string_view method, std::string request_id,
-                                            absl::Time now);
+                                            absl::string_view method,
+                                            const google::protobuf::Message& request,
+                                            std::string request_id, absl::Time now);
 
 }  // namespace ctg::api
 

@@ -65,8 +65,8 @@ grpc::ServerUnaryReactor* PartnersServiceImpl::CreateOrganisation(
   if (!role.ok()) return Fail(reactor, role.status());
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role,
-                         "/ctg.v1.PartnersService/CreateOrganisation", request->request_id(),
-                         clock_());
+                         "/ctg.v1.PartnersService/CreateOrganisation", *request,
+                         request->request_id(), clock_());
   partners::RegisterOrganisation command{request->organisation()};
   platform::Execute<OrganisationAggregate>(
       registry_.store(), registry_.organisations(), partners::OrganisationStream(siren),
@@ -173,8 +173,8 @@ grpc::ServerUnaryReactor* PartnersServiceImpl::UpdateOrganisation(
   }
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role,
-                         "/ctg.v1.PartnersService/UpdateOrganisation", request->request_id(),
-                         clock_());
+                         "/ctg.v1.PartnersService/UpdateOrganisation", *request,
+                         request->request_id(), clock_());
   partners::UpdateOrganisation command{request->organisation(), *std::move(paths)};
   platform::Execute<OrganisationAggregate>(
       registry_.store(), registry_.organisations(), partners::OrganisationStream(*siren),

@@ -82,7 +82,8 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
   if (absl::Status s = persons::ValidateIdentity(person.identity(), "person.identity"); !s.ok()) {
     return Fail(reactor, s);
   }
-  const std::string person_id = platform::IdFromRequest("person", request->request_id(), 16);
+  const std::string person_id = platform::IdFromRequest(
+      "person", platform::RequestScope(*principal), request->request_id(), 16);
   const std::string stream = persons::PersonStream(person_id);
   // Sealed before anything reaches the log; the stream name binds the bytes to this person.
   absl::StatusOr<std::string> sealed =
@@ -90,7 +91,8 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
   if (!sealed.ok()) return Fail(reactor, sealed.status());
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role,
-                         "/ctg.v1.PersonsService/CreatePerson", request->request_id(), clock_());
+                         "/ctg.v1.PersonsService/CreatePerson", *request,
+                         request->request_id(), clock_());
   persons::RegisterPerson command{person_id, person.organisation(), *std::move(sealed),
                                  person.recruitment()};
   platform::Execute<PersonAggregate>(
@@ -128,7 +130,7 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::GetPerson(grpc::CallbackServerCont
   // The read is recorded first; only then is the identity opened.
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role, "/ctg.v1.PersonsService/GetPerson",
-                         /*request_id=*/"", clock_());
+                         *request, /*request_id=*/"", clock_());
   context.reason = request->purpose();
   persons::RecordAccess command{request->purpose()};
   platform::Execute<PersonAggregate>(
@@ -186,7 +188,8 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
   }
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role,
-                         "/ctg.v1.PersonsService/ErasePerson", request->request_id(), clock_());
+                         "/ctg.v1.PersonsService/ErasePerson", *request,
+                         request->request_id(), clock_());
   // Erasing flushes and compacts the vault: on the erasure queue, not on a gRPC thread.
   absl::Status queued = erasures_.Submit([this, reactor, response, person_id = *person_id,
                                           context = std::move(context),

@@ -84,7 +84,8 @@ grpc::ServerUnaryReactor* PlansServiceImpl::RunChange(grpc::CallbackServerContex
                                 : platform::Scope::CtgSignatory(*scope, change.acting_for));
   if (!role.ok()) return Fail(reactor, role.status());
   platform::CommandContext context = MakeCommandContext(
-      *call, *std::move(principal), *role, change.method, change.request_id, clock_());
+      *call, *std::move(principal), *role, change.method, *change.request, change.request_id,
+      clock_());
   context.reason = change.reason;
   platform::Execute<CtgAggregate>(registry_.store(), registry_.ctgs(), plans::CtgStream(*ctg_id),
                                   std::move(context), change.etag, std::move(change.decide),
@@ -112,20 +113,28 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateCtg(grpc::CallbackServerContex
       *principal, Permission::kCreateCtg, platform::Scope::Organisation(*porteur));
   if (!role.ok()) return Fail(reactor, role.status());
 
-  plans::DraftCtg draft{request->ctg_id().empty() ? absl::StrCat("ctg", platform::IdFromRequest("ctg", request->request_id(), 6))
-                                                  : request->ctg_id(),
+  plans::DraftCtg draft{request->ctg_id().empty()
+                            ? absl::StrCat("ctg", platform::IdFromRequest(
+                                                      "ctg", platform::RequestScope(*principal),
+                                                      request->request_id(), 6))
+                            : request->ctg_id(),
                         request->ctg()};
   const std::string stream = plans::CtgStream(draft.ctg_id);
   // A CDT who drafts a CTG follows it: it enters their portfolio in the same append.
   std::string cdt = *role == platform::Role::kCafCdt ? principal->subject : std::string();
+  // An id taken by a CTG the caller may not read is refused as a read of it is.
+  platform::Principal caller = *principal;
   const absl::Time now = clock_();
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role, "/ctg.v1.PlansService/CreateCtg",
-                         request->request_id(), now);
+                         *request, request->request_id(), now);
   platform::Execute<CtgAggregate>(
       registry_.store(), registry_.ctgs(), stream, std::move(context), /*etag=*/"",
-      [this, draft = std::move(draft), cdt = std::move(cdt), now](
+      [this, draft = std::move(draft), cdt = std::move(cdt), caller = std::move(caller), now](
           const plans::CtgState& state) -> absl::StatusOr<std::vector<plans::CtgEvent>> {
+        if (state.exists && !platform::CanReadCtg(caller, Registry::ScopeOf(state.ctg))) {
+          return platform::CtgNotFound(draft.ctg_id);
+        }
         const plans::Lookups lookups = registry_.PlansLookups();
         ASSIGN_OR_RETURN(std::vector<plans::CtgEvent> events, plans::Decide(state, draft, lookups));
         if (cdt.empty()) return events;

@@ -277,13 +277,39 @@ grpc::ServerUnaryReactor* AuthorizeAndExecute(Registry& registry, absl::Time now
                 now};
   platform::Decider<Aggregate> decide = command.decider(acting);
   platform::CommandContext context = MakeCommandContext(*call, std::move(principal), *role,
-                                                        command.method, command.request_id, now);
+                                                        command.method, *command.request,
+                                                        command.request_id, now);
   context.reason = command.reason;
   context.cdt_exchange = command.cdt_exchange;
   platform::Execute<Aggregate>(registry.store(), Resource<Aggregate>::Of(registry), target.stream,
                                std::move(context), command.etag, std::move(decide),
                                Respond<Aggregate>(reactor, response));
   return reactor;
+}
+
+// Makes a create with the client-chosen `id` refuse a resource of that id the caller may not
+// read (its CTG is not readable) with the NOT_FOUND a read of it gets, before the decider
+// sees it: a taken id tells the caller nothing more than a read does.
+template <typename Aggregate>
+void RefuseHiddenExisting(Registry& registry, const platform::Principal& caller,
+                          const std::string& id, Command<Aggregate>& command) {
+  using R = Resource<Aggregate>;
+  command.decider = [registry = &registry, caller, id,
+                     decider = std::move(command.decider)](const Acting& acting) {
+    return platform::Decider<Aggregate>(
+        [registry, caller, id, decide = decider(acting)](
+            const typename Aggregate::State& state) mutable
+            -> absl::StatusOr<std::vector<typename Aggregate::Event>> {
+          if (state.exists) {
+            std::optional<platform::CtgScope> scope = registry->CtgScopeOf(
+                staffing::IdOf(R::Ctg(state), staffing::kCtgNamePrefix));
+            if (!scope.has_value() || !platform::CanReadCtg(caller, *scope)) {
+              return NotFound(R::Name(id));
+            }
+          }
+          return decide(state);
+        });
+  };
 }
 
 // Runs `command` on the existing resource named `name` (its field: `name_field`).

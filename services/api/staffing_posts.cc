@@ -49,7 +49,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
   if (!siren.ok()) return Fail(reactor, siren.status());
   const std::string post_id =
       request->post_id().empty()
-          ? absl::StrCat("post-", platform::IdFromRequest("post", request->request_id(), 6))
+          ? absl::StrCat("post-", platform::IdFromRequest(
+                                      "post", platform::RequestScope(*principal),
+                                      request->request_id(), 6))
           : request->post_id();
   if (absl::Status s = staffing::ValidateId(post_id, "post_id"); !s.ok()) return Fail(reactor, s);
 
@@ -77,6 +79,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
                   }});
   staffing_api::Target target{staffing::PostStream(post_id), *ctg_id, *siren,
                               platform::CtgNotFound(*ctg_id)};
+  staffing_api::RefuseHiddenExisting(registry_, *principal, post_id, run);
   return staffing_api::AuthorizeAndExecute<PostAggregate>(
       registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
 }

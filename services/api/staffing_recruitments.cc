@@ -70,7 +70,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   const std::string recruitment_id =
       request->recruitment_id().empty()
           ? absl::StrCat("recruitment-",
-                         platform::IdFromRequest("recruitment", request->request_id(), 6))
+                         platform::IdFromRequest("recruitment", platform::RequestScope(*principal),
+                                                 request->request_id(), 6))
           : request->recruitment_id();
   if (absl::Status s = staffing::ValidateId(recruitment_id, "recruitment_id"); !s.ok()) {
     return Fail(reactor, s);
@@ -90,6 +91,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   const staffing_api::Target target =
       staffing_api::TargetOf(staffing::RecruitmentStream(recruitment_id), post.state.ctg,
                              post.state.employer, post_not_found);
+  staffing_api::RefuseHiddenExisting(registry_, *principal, recruitment_id, run);
   return staffing_api::AuthorizeAndExecute<RecruitmentAggregate>(
       registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
 }

@@ -57,7 +57,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   const std::string replacement_id =
       request->replacement_id().empty()
           ? absl::StrCat("replacement-",
-                         platform::IdFromRequest("replacement", request->request_id(), 6))
+                         platform::IdFromRequest("replacement", platform::RequestScope(*principal),
+                                                 request->request_id(), 6))
           : request->replacement_id();
   if (absl::Status s = staffing::ValidateId(replacement_id, "replacement_id"); !s.ok()) {
     return Fail(reactor, s);
@@ -88,6 +89,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   const staffing_api::Target target =
       staffing_api::TargetOf(staffing::ReplacementStream(replacement_id), post.state.ctg,
                              post.state.employer, post_not_found);
+  staffing_api::RefuseHiddenExisting(registry_, *principal, replacement_id, run);
   return staffing_api::AuthorizeAndExecute<ReplacementAggregate>(
       registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
 }

@@ -9,12 +9,18 @@
 //   optimistic concurrency (AIP-154). A conflict then is not retried either.
 // - Without an etag, an append that loses a race (the store's ABORTED on the expected
 //   revision) decides again on the new state, at most kMaxAttempts times in all.
-// - With a request id (AIP-155) the event ids are derived from it: a retried request whose
-//   events are stored returns the first result (the state right after them), whatever
-//   happened since, and writes nothing.
+// - With a request id (AIP-155) the event ids are derived from it and from the principal
+//   (EventIdFor): a retry (same principal, same stream, same RequestFingerprint) whose events
+//   are stored returns the first result (the state right after them), whatever happened
+//   since, and writes nothing; the same principal's id with another stream or fingerprint is
+//   RequestIdReused(). Another principal's same id is another request.
 // - A decision with no event writes nothing and returns the current state.
-// Nothing blocks on an fsync: the append is asynchronous and `done` runs on the store's
-// acknowledger thread (or on the calling thread for early errors), so it must be quick.
+// Nothing blocks on an fsync: the append is asynchronous, and rebuilding a retry's first
+// result (a stream read, which may wait for durability) runs on the replay thread
+// (RunOnReplayThread). `done` runs on the store's acknowledger thread, on the replay thread,
+// or on the calling thread, and `decide` on the calling or the acknowledger thread (a lost
+// race is decided again in the append's callback): both must be quick and call nothing of the
+// store but what an AppendAsync callback may (see EventStore::AppendAsync).
 #ifndef CTG_SERVICES_PLATFORM_COMMAND_HANDLER_H_
 #define CTG_SERVICES_PLATFORM_COMMAND_HANDLER_H_
 
@@ -55,20 +61,32 @@ using OutcomeCallback = absl::AnyInvocable<void(absl::StatusOr<Outcome<Aggregate
 
 namespace internal {
 
-// Rebuilds the first result of `request_id` on `stream`, if its first event is stored.
-template <typename Aggregate>
-absl::StatusOr<std::optional<Outcome<Aggregate>>> FindReplay(eventstore::EventStore& store,
-                                                             absl::string_view stream,
-                                                             absl::string_view request_id) {
-  if (request_id.empty()) return std::optional<Outcome<Aggregate>>();
-  absl::StatusOr<eventstore::RecordedEvent> first =
-      store.FindEvent(EventIdFor(stream, request_id, 0));
-  if (absl::IsNotFound(first.status())) return std::optional<Outcome<Aggregate>>();
+// The first stored event of the request of `context` (its request id is not empty), if it is
+// durable; RequestIdReused() if it is not a retry of that request on `stream`. Never waits for
+// durability (FindEvent reads the durable log only), so a gRPC handler may call it; the
+// acknowledger thread may not (see EventStore::AppendAsync).
+inline absl::StatusOr<std::optional<eventstore::RecordedEvent>> FindRequest(
+    eventstore::EventStore& store, absl::string_view stream, const CommandContext& context) {
+  absl::StatusOr<eventstore::RecordedEvent> first = store.FindEvent(
+      EventIdFor(RequestScope(context.principal), context.request_id, 0));
+  if (absl::IsNotFound(first.status())) return std::optional<eventstore::RecordedEvent>();
   if (!first.ok()) return first.status();
-  if (first->stream != stream) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("request_id ", request_id, " was already used for another resource"));
+  ASSIGN_OR_RETURN(v1::EventMetadata metadata, ParseMetadata(first->metadata));
+  if (first->stream != stream || metadata.request_fingerprint() != context.request_fingerprint) {
+    return RequestIdReused();
   }
+  return std::optional<eventstore::RecordedEvent>(*std::move(first));
+}
+
+// The first result of the request of `context` whose first event is `first`: `stream` folded
+// up to the request's last event. Reads the stream, so it may wait for durability: never on
+// the acknowledger thread.
+template <typename Aggregate>
+absl::StatusOr<Outcome<Aggregate>> RebuildFirstResult(eventstore::EventStore& store,
+                                                      absl::string_view stream,
+                                                      const CommandContext& context,
+                                                      const eventstore::RecordedEvent& first) {
+  const std::string scope = RequestScope(context.principal);
   Outcome<Aggregate> outcome;
   outcome.replayed = true;
   uint64_t from = 0;
@@ -76,11 +94,12 @@ absl::StatusOr<std::optional<Outcome<Aggregate>>> FindReplay(eventstore::EventSt
     ASSIGN_OR_RETURN(eventstore::ReadPage page,
                      store.ReadStream(stream, from, eventstore::Direction::kForward, 500));
     for (const eventstore::RecordedEvent& event : page.events) {
-      ASSIGN_OR_RETURN(v1::EventMetadata metadata, ParseMetadata(event.metadata));
-      // The request's events are consecutive from its first one.
-      if (event.revision > first->revision && metadata.request_id() != request_id) {
-        return std::optional<Outcome<Aggregate>>(std::move(outcome));
+      // The request's events are consecutive from its first one, with the ids it derives.
+      if (event.revision > first.revision &&
+          event.id != EventIdFor(scope, context.request_id, event.revision - first.revision)) {
+        return outcome;
       }
+      ASSIGN_OR_RETURN(v1::EventMetadata metadata, ParseMetadata(event.metadata));
       ASSIGN_OR_RETURN(typename Aggregate::Event decoded,
                        Aggregate::Parse(event.type, event.payload));
       Aggregate::Evolve(outcome.state, decoded, EventTime(metadata, event.recorded_time));
@@ -90,7 +109,7 @@ absl::StatusOr<std::optional<Outcome<Aggregate>>> FindReplay(eventstore::EventSt
     if (!page.next.has_value()) break;
     from = *page.next;
   }
-  return std::optional<Outcome<Aggregate>>(std::move(outcome));
+  return outcome;
 }
 
 template <typename Aggregate>
@@ -105,13 +124,30 @@ struct Operation {
   int attempts = 0;
 };
 
+// Finishes `op` with the first result of its request, whose first event is `first`, rebuilt
+// on the replay thread.
+template <typename Aggregate>
+void ReplayFirstResult(std::shared_ptr<Operation<Aggregate>> op,
+                       eventstore::RecordedEvent first) {
+  absl::Status queued = RunOnReplayThread([op, first = std::move(first)] {
+    op->done(RebuildFirstResult<Aggregate>(*op->store, op->stream, op->context, first));
+  });
+  if (!queued.ok()) op->done(std::move(queued));
+}
+
+// Finishes `op`, whose append found its request's ids stored (`original` says how), with the
+// first result of the request, or with RequestIdReused() or `original`. Called on the
+// acknowledger thread, which must not read the store: all of it runs on the replay thread.
 template <typename Aggregate>
 void Replay(std::shared_ptr<Operation<Aggregate>> op, absl::Status original) {
-  absl::StatusOr<std::optional<Outcome<Aggregate>>> replay =
-      FindReplay<Aggregate>(*op->store, op->stream, op->context.request_id);
-  if (!replay.ok()) return op->done(replay.status());
-  if (!replay->has_value()) return op->done(std::move(original));
-  op->done(std::move(**replay));
+  absl::Status queued = RunOnReplayThread([op, original = std::move(original)]() mutable {
+    absl::StatusOr<std::optional<eventstore::RecordedEvent>> first =
+        FindRequest(*op->store, op->stream, op->context);
+    if (!first.ok()) return op->done(first.status());
+    if (!first->has_value()) return op->done(std::move(original));
+    op->done(RebuildFirstResult<Aggregate>(*op->store, op->stream, op->context, **first));
+  });
+  if (!queued.ok()) op->done(std::move(queued));
 }
 
 template <typename Aggregate>
@@ -135,8 +171,8 @@ void Attempt(std::shared_ptr<Operation<Aggregate>> op) {
   for (size_t i = 0; i < events->size(); ++i) {
     const typename Aggregate::Event& event = (*events)[i];
     Aggregate::Evolve(after, event, op->context.now);
-    data.push_back(MakeEventData(op->stream, op->context, i, Aggregate::AsMessage(event),
-                                 Aggregate::Tags(after, event)));
+    data.push_back(
+        MakeEventData(op->context, i, Aggregate::AsMessage(event), Aggregate::Tags(after, event)));
   }
   const eventstore::ExpectedRevision expected =
       snapshot.revision.has_value() ? eventstore::ExpectedRevision::Exact(*snapshot.revision)
@@ -178,11 +214,12 @@ void Execute(eventstore::EventStore& store, Repository<Aggregate>& repository, s
   auto op = std::make_shared<internal::Operation<Aggregate>>(
       internal::Operation<Aggregate>{&store, &repository, std::move(stream), std::move(context),
                                      std::move(etag), std::move(decide), std::move(done)});
+  if (op->context.request_id.empty()) return internal::Attempt(std::move(op));
   // A retried request returns its first result without deciding again.
-  absl::StatusOr<std::optional<Outcome<Aggregate>>> replay =
-      internal::FindReplay<Aggregate>(store, op->stream, op->context.request_id);
-  if (!replay.ok()) return op->done(replay.status());
-  if (replay->has_value()) return op->done(std::move(**replay));
+  absl::StatusOr<std::optional<eventstore::RecordedEvent>> first =
+      internal::FindRequest(store, op->stream, op->context);
+  if (!first.ok()) return op->done(first.status());
+  if (first->has_value()) return internal::ReplayFirstResult(std::move(op), **std::move(first));
   internal::Attempt(std::move(op));
 }
 

@@ -25,7 +25,9 @@
 // caf_commission). caf_commission writes nothing.
 //
 // A refused read, and a change of a CTG the principal may not read, is NOT_FOUND with the same
-// message as a missing resource, so a refusal reveals nothing about what exists. A principal
+// message as a missing resource, so a refusal reveals nothing about what exists. So is a create
+// whose client-chosen id is taken by a resource the principal may not read (services/api
+// checks it in the decider, against the stored state). A principal
 // who may read the resource but not change it gets PERMISSION_DENIED.
 #ifndef CTG_SERVICES_PLATFORM_POLICY_H_
 #define CTG_SERVICES_PLATFORM_POLICY_H_

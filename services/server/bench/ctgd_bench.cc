@@ -497,7 +497,6 @@ platform::CommandContext FixtureContext(absl::string_view method, uint64_t batch
 // The events of one append to CTG stream `ctg_id`, from `revision` on (0: CtgDrafted first).
 std::vector<eventstore::EventData> CtgEvents(const std::string& ctg_id, uint64_t revision,
                                              size_t count, uint64_t batch) {
-  const std::string stream = absl::StrCat("ctg-", ctg_id);
   const std::vector<std::string> tags = {absl::StrCat("ctg:", ctg_id)};
   std::vector<eventstore::EventData> events;
   events.reserve(count);
@@ -515,12 +514,12 @@ std::vector<eventstore::EventData> CtgEvents(const std::string& ctg_id, uint64_t
         drafted.add_thematiques(t);
       }
       events.push_back(platform::MakeEventData(
-          stream, FixtureContext("/ctg.v1.PlansService/CreateCtg", batch), i, drafted, tags));
+          FixtureContext("/ctg.v1.PlansService/CreateCtg", batch), i, drafted, tags));
     } else {
       v1::CtgRetitled retitled;
       retitled.set_title(absl::StrCat("CTG de banc d'essai ", ctg_id, " (version ", revision, ")"));
       events.push_back(platform::MakeEventData(
-          stream, FixtureContext("/ctg.v1.PlansService/UpdateCtg", batch), i, retitled, tags));
+          FixtureContext("/ctg.v1.PlansService/UpdateCtg", batch), i, retitled, tags));
     }
   }
   return events;
@@ -614,8 +613,8 @@ void BuildFixture(const std::string& dir, uint64_t events) {
     const std::string stream = absl::StrCat("org-", siren);
     std::vector<eventstore::EventData> one;
     one.push_back(platform::MakeEventData(
-        stream, FixtureContext("/ctg.v1.PartnersService/CreateOrganisation", batch++), 0,
-        registered, {absl::StrCat("org:", siren)}));
+        FixtureContext("/ctg.v1.PartnersService/CreateOrganisation", batch++), 0, registered,
+        {absl::StrCat("org:", siren)}));
     append(stream, eventstore::ExpectedRevision::NoStream(), std::move(one));
   }
   uint64_t position = 2;

@@ -118,7 +118,7 @@ class AuditStoreTest : public ::testing::Test {
     context.method = "/ctg.v1.PlansService/UpdateCtg";
     context.reason = "test";
     eventstore::EventData data =
-        platform::MakeEventData(stream, context, 0, payload, std::move(tags));
+        platform::MakeEventData(context, 0, payload, std::move(tags));
     auto result = store_->Append(stream, eventstore::ExpectedRevision::Any(), {std::move(data)});
     EXPECT_TRUE(result.ok()) << result.status();
     Advance(absl::Seconds(1));

@@ -129,7 +129,7 @@ class AuditServiceTest : public ::testing::Test {
     context.principal = platform::Principal{"admin-1", "900000001", {platform::Role::kCafAdmin}};
     context.now = absl::Now();
     ASSERT_OK(store_->Append(stream, eventstore::ExpectedRevision::Any(),
-                             {platform::MakeEventData(stream, context, 0, payload,
+                             {platform::MakeEventData(context, 0, payload,
                                                       {"ctg:" + stream.substr(4)})}));
   }
 

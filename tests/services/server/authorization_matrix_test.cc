@@ -112,7 +112,7 @@ grpc::StatusCode AuthorizationMatrixTest::Call(const std::string& rpc, Role role
     r.set_name(ctg);
     r.set_state(v1::CTG_STATE_EN_PREPARATION);
     status = plans_->TransitionCtg(context.get(), r, &ctg_out);
-  } else if (rpc == "CreateCtg") {  // an existing id: ALREADY_EXISTS once allowed
+  } else if (rpc == "CreateCtg") {  // an existing id: ALREADY_EXISTS once allowed, if readable
     v1::CreateCtgRequest r;
     r.set_ctg_id(own ? "test-ctg" : "other-ctg");
     *r.mutable_ctg() = MakeCtg("CTG", own && role != Role::kCafAdmin && role != Role::kCafCdt &&
@@ -345,7 +345,7 @@ const Row kMatrix[] = {
     {"RecordSignature",    {{A, A}, {A, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
     {"TransitionCtg",      {{A, A}, {A, H}, {D, D}, {A, H}, {A, H}, {D, H}, {D, H}}},
     {"AssignCdt",          {{A, A}, {D, H}, {D, D}, {D, H}, {D, H}, {D, H}, {D, H}}},
-    {"CreateCtg",          {{A, A}, {A, A}, {D, D}, {A, D}, {D, D}, {D, D}, {D, D}}},
+    {"CreateCtg",          {{A, A}, {A, H}, {D, D}, {A, D}, {D, D}, {D, D}, {D, D}}},
     {"CreateOrganisation", {{A, A}, {A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"UpdateOrganisation", {{A, A}, {A, A}, {D, D}, {A, D}, {D, D}, {D, D}, {D, D}}},
     {"GetOrganisation",    {{A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}}},
