@@ -22,6 +22,12 @@
 namespace ctg::api {
 namespace {
 
+// What the audit context's access rule looks up, from the registry's read models.
+audit::ScopeLookup ScopesOf(const Registry& registry) {
+  return {[&registry](absl::string_view key) { return registry.CtgScopeOf(key); },
+          [&registry](absl::string_view stream) { return registry.PersonScopeOfStream(stream); }};
+}
+
 using platform::Permission;
 using Writer = grpc::ServerWriteReactor<v1::SubscribeEventsResponse>;
 
@@ -193,7 +199,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::ListEvents(grpc::CallbackServerConte
   // Authorization is per item (and per stream for a stream's history), inside ListEvents.
   absl::StatusOr<audit::EventPage> page = audit::ListEvents(
       registry_.store(), *principal,
-      [this](absl::string_view ctg_id) { return registry_.CtgScopeOf(ctg_id); }, *query);
+      ScopesOf(registry_), *query);
   if (!page.ok()) return Fail(reactor, page.status());
   for (v1::AuditEvent& event : page->events) *response->add_events() = std::move(event);
   if (page->next.has_value()) {
@@ -239,7 +245,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::GetInclusionProof(
   // The event itself is authorized inside (MayRead): NOT_FOUND if hidden.
   absl::StatusOr<v1::InclusionProof> proof = audit::ProveInclusion(
       registry_.store(), *principal,
-      [this](absl::string_view ctg_id) { return registry_.CtgScopeOf(ctg_id); },
+      ScopesOf(registry_),
       request->position(), request->tree_size());
   if (!proof.ok()) return Fail(reactor, proof.status());
   *response = *std::move(proof);
@@ -295,7 +301,7 @@ grpc::ServerWriteReactor<v1::SubscribeEventsResponse>* AuditServiceImpl::Subscri
   feed_options.progress_interval = options_.progress_interval;
   absl::StatusOr<std::unique_ptr<audit::Feed>> feed = audit::Feed::Start(
       registry_.store(), *std::move(principal),
-      [this](absl::string_view ctg_id) { return registry_.CtgScopeOf(ctg_id); }, feed_options);
+      ScopesOf(registry_), feed_options);
   if (!feed.ok()) return new RefusedSubscription(feed.status());
 
   Subscriber* subscriber = nullptr;

@@ -116,10 +116,9 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::GetPerson(grpc::CallbackServerCont
   const std::string stream = persons::PersonStream(*person_id);
   auto snapshot = registry_.persons().Get(stream);
   if (!snapshot.state.exists) return Fail(reactor, NotFound(request->name()));
-  const std::vector<platform::CtgScope> ctgs = registry_.CtgsConcerning(snapshot.state);
-  absl::StatusOr<platform::Role> role = platform::Authorize(
-      *principal, Permission::kReadPerson,
-      platform::Scope::Person(SirenOf(snapshot.state.organisation), ctgs));
+  const platform::PersonScope scope = registry_.PersonScopeOf(snapshot.state);
+  absl::StatusOr<platform::Role> role =
+      platform::Authorize(*principal, Permission::kReadPerson, platform::Scope::Person(scope));
   if (!role.ok()) return Fail(reactor, NotFound(request->name()));
   if (request->purpose().empty() || snapshot.state.erased) {
     *response = persons::ToResource(snapshot.state);

@@ -89,8 +89,7 @@ staffing::Workload Registry::WorkloadOf(absl::string_view person) const {
   return staffing::WorkloadOf(std::move(active));
 }
 
-std::vector<platform::CtgScope> Registry::CtgsConcerning(
-    const persons::PersonState& person) const {
+platform::PersonScope Registry::PersonScopeOf(const persons::PersonState& person) const {
   const std::string name = persons::PersonName(person.person_id);
   std::vector<std::string> ctg_names;  // "ctgs/{id}", each once
   auto add = [&](const std::string& ctg) {
@@ -117,14 +116,23 @@ std::vector<platform::CtgScope> Registry::CtgsConcerning(
     if (snapshot.state.request.person() == name) add(snapshot.state.request.ctg());
     return true;
   });
-  std::vector<platform::CtgScope> scopes;
+  platform::PersonScope scope;
+  scope.organisation = std::string(absl::StripPrefix(person.organisation, "organisations/"));
   for (const std::string& ctg : ctg_names) {
     absl::string_view id = ctg;
     if (!absl::ConsumePrefix(&id, "ctgs/")) continue;
     auto snapshot = ctgs_.Get(plans::CtgStream(id));
-    if (snapshot.state.exists) scopes.push_back(ScopeOf(snapshot.state.ctg));
+    if (snapshot.state.exists) scope.ctgs.push_back(ScopeOf(snapshot.state.ctg));
   }
-  return scopes;
+  return scope;
+}
+
+std::optional<platform::PersonScope> Registry::PersonScopeOfStream(
+    absl::string_view stream) const {
+  if (!absl::StartsWith(stream, persons::kStreamPrefix)) return std::nullopt;
+  auto snapshot = persons_.Get(stream);
+  if (!snapshot.state.exists) return std::nullopt;
+  return PersonScopeOf(snapshot.state);
 }
 
 bool Registry::PersonExists(absl::string_view person) const {

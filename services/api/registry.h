@@ -168,10 +168,13 @@ class Registry {
   // What `person` (`persons/{id}`) works now: every active assignment on any post, with the
   // other activities any of them declared (staffing::WorkloadOf).
   staffing::Workload WorkloadOf(absl::string_view person) const;
-  // The CTGs that concern `person` (the policy's scope for reading them): the CTG of the
-  // recruitment they were registered for or chosen, hired or decided on in, and of every post
-  // they were ever assigned to or asked to replace on. Scans the staffing read models.
-  std::vector<platform::CtgScope> CtgsConcerning(const persons::PersonState& person) const;
+  // The policy's scope for reading `person`: the organisation that registered them, and the
+  // CTGs that concern them: the CTG of the recruitment they were registered for or chosen or
+  // hired in, and of every post they were ever assigned to or asked to replace on. Scans the
+  // staffing read models.
+  platform::PersonScope PersonScopeOf(const persons::PersonState& person) const;
+  // The same for the person of a `person-{id}` stream; nothing if there is none.
+  std::optional<platform::PersonScope> PersonScopeOfStream(absl::string_view stream) const;
   // Whether `person` (`persons/{id}`) was registered with PersonsService (erased or not).
   bool PersonExists(absl::string_view person) const;
 

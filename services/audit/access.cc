@@ -7,11 +7,11 @@
 namespace ctg::audit {
 
 bool MayReadStream(const platform::Principal& principal, absl::string_view stream,
-                   const CtgScopeLookup& ctg_scope) {
+                   const ScopeLookup& lookup) {
   if (absl::StartsWith(stream, kCtgStreamPrefix)) {
     const absl::string_view ctg_id = stream.substr(kCtgStreamPrefix.size());
     std::optional<platform::CtgScope> scope;
-    if (ctg_scope) scope = ctg_scope(ctg_id);
+    if (lookup.ctg) scope = lookup.ctg(ctg_id);
     if (!scope.has_value()) {
       // A CTG that does not resolve has no participant: only the roles that read every CTG
       // read it, and the policy says which those are.
@@ -25,10 +25,18 @@ bool MayReadStream(const platform::Principal& principal, absl::string_view strea
   for (absl::string_view prefix : kStaffingStreamPrefixes) {
     if (!absl::StartsWith(stream, prefix)) continue;
     std::optional<platform::CtgScope> scope;
-    if (ctg_scope) scope = ctg_scope(absl::StrCat("stream:", stream));
+    if (lookup.ctg) scope = lookup.ctg(absl::StrCat("stream:", stream));
     if (!scope.has_value()) scope.emplace();  // unresolved: Caf-wide readers only
     return platform::Authorize(principal, platform::Permission::kReadCtg,
                                platform::Scope::Ctg(*scope))
+        .ok();
+  }
+  if (absl::StartsWith(stream, kPersonStreamPrefix)) {
+    std::optional<platform::PersonScope> scope;
+    if (lookup.person) scope = lookup.person(stream);
+    if (!scope.has_value()) scope.emplace();  // unresolved: caf_admin only
+    return platform::Authorize(principal, platform::Permission::kReadPerson,
+                               platform::Scope::Person(*scope))
         .ok();
   }
   if (absl::StartsWith(stream, kOrganisationStreamPrefix)) {
@@ -41,14 +49,14 @@ bool MayReadStream(const platform::Principal& principal, absl::string_view strea
 }
 
 bool MayRead(const platform::Principal& principal, const eventstore::RecordedEvent& event,
-             const CtgScopeLookup& ctg_scope) {
-  return MayReadStream(principal, event.stream, ctg_scope);
+             const ScopeLookup& lookup) {
+  return MayReadStream(principal, event.stream, lookup);
 }
 
 bool AccessCheck::MayReadStream(absl::string_view stream) {
   auto it = by_stream_.find(stream);
   if (it != by_stream_.end()) return it->second;
-  const bool allowed = audit::MayReadStream(principal_, stream, ctg_scope_);
+  const bool allowed = audit::MayReadStream(principal_, stream, lookup_);
   by_stream_.emplace(std::string(stream), allowed);
   return allowed;
 }

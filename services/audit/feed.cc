@@ -15,7 +15,7 @@ namespace ctg::audit {
 
 absl::StatusOr<std::unique_ptr<Feed>> Feed::Start(eventstore::EventStore& store,
                                                   platform::Principal principal,
-                                                  CtgScopeLookup ctg_scope,
+                                                  ScopeLookup lookup,
                                                   const FeedOptions& options) {
   if (options.start_position < 0) {
     return platform::InvalidField("start_position", "must not be negative");
@@ -42,14 +42,14 @@ absl::StatusOr<std::unique_ptr<Feed>> Feed::Start(eventstore::EventStore& store,
   }
   RETURN_IF_ERROR(subscription.status());
   return std::unique_ptr<Feed>(
-      new Feed(*std::move(subscription), std::move(principal), std::move(ctg_scope), options));
+      new Feed(*std::move(subscription), std::move(principal), std::move(lookup), options));
 }
 
 Feed::Feed(std::unique_ptr<eventstore::Subscription> subscription, platform::Principal principal,
-           CtgScopeLookup ctg_scope, const FeedOptions& options)
+           ScopeLookup lookup, const FeedOptions& options)
     : subscription_(std::move(subscription)),
       principal_(std::move(principal)),
-      ctg_scope_(std::move(ctg_scope)),
+      lookup_(std::move(lookup)),
       progress_interval_(options.progress_interval),
       known_position_(static_cast<uint64_t>(options.start_position)) {}
 
@@ -65,7 +65,7 @@ absl::StatusOr<std::vector<v1::SubscribeEventsResponse>> Feed::Next(absl::Durati
       subscription_->Next(last_progress_.has_value() ? timeout : absl::ZeroDuration()));
   std::vector<v1::SubscribeEventsResponse> out;
   // Scopes are those of this batch's moment: a CTG's new participants see its next events.
-  AccessCheck access(principal_, ctg_scope_);
+  AccessCheck access(principal_, lookup_);
   for (const eventstore::RecordedEvent& event : batch.events) {
     if (!access.MayRead(event)) continue;
     v1::SubscribeEventsResponse response;

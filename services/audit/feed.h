@@ -47,7 +47,7 @@ class Feed {
   // Permission::kSubscribe first. `store` must outlive the feed.
   static absl::StatusOr<std::unique_ptr<Feed>> Start(eventstore::EventStore& store,
                                                      platform::Principal principal,
-                                                     CtgScopeLookup ctg_scope,
+                                                     ScopeLookup lookup,
                                                      const FeedOptions& options);
 
   ~Feed();
@@ -66,11 +66,11 @@ class Feed {
 
  private:
   Feed(std::unique_ptr<eventstore::Subscription> subscription, platform::Principal principal,
-       CtgScopeLookup ctg_scope, const FeedOptions& options);
+       ScopeLookup lookup, const FeedOptions& options);
 
   const std::unique_ptr<eventstore::Subscription> subscription_;
   const platform::Principal principal_;
-  const CtgScopeLookup ctg_scope_;
+  const ScopeLookup lookup_;
   const absl::Duration progress_interval_;
   bool caught_up_ = false;                   // the last batch ended at the log's end
   std::optional<absl::Time> last_progress_;  // when the last Progress was made

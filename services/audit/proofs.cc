@@ -53,7 +53,7 @@ absl::StatusOr<v1::Checkpoint> LatestCheckpoint(eventstore::EventStore& store) {
 
 absl::StatusOr<v1::InclusionProof> ProveInclusion(eventstore::EventStore& store,
                                                   const platform::Principal& principal,
-                                                  const CtgScopeLookup& ctg_scope,
+                                                  const ScopeLookup& lookup,
                                                   int64_t position, int64_t tree_size) {
   if (position < 0) return platform::InvalidField("position", "must not be negative");
   v1::Checkpoint latest;
@@ -68,7 +68,7 @@ absl::StatusOr<v1::InclusionProof> ProveInclusion(eventstore::EventStore& store,
       absl::NotFoundError(absl::StrCat("event at position ", position, " not found"));
   if (absl::IsNotFound(event.status())) return not_found;
   RETURN_IF_ERROR(event.status());
-  if (!MayRead(principal, *event, ctg_scope)) return not_found;
+  if (!MayRead(principal, *event, lookup)) return not_found;
   ASSIGN_OR_RETURN(std::vector<tlog::Hash> hashes,
                    store.InclusionProof(static_cast<uint64_t>(position), size));
   v1::InclusionProof proof;

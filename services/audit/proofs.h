@@ -30,7 +30,7 @@ absl::StatusOr<v1::Checkpoint> LatestCheckpoint(eventstore::EventStore& store);
 // with the message of a missing event.
 absl::StatusOr<v1::InclusionProof> ProveInclusion(eventstore::EventStore& store,
                                                   const platform::Principal& principal,
-                                                  const CtgScopeLookup& ctg_scope,
+                                                  const ScopeLookup& lookup,
                                                   int64_t position, int64_t tree_size);
 
 // Proves that the tree of `first_size` events is a prefix of the tree of `second_size`;

@@ -115,9 +115,9 @@ std::string QueryKey(const EventQuery& query) {
 
 absl::StatusOr<EventPage> ListEvents(eventstore::EventStore& store,
                                      const platform::Principal& principal,
-                                     const CtgScopeLookup& ctg_scope, const EventQuery& query) {
+                                     const ScopeLookup& lookup, const EventQuery& query) {
   const bool by_stream = query.source == EventQuery::Source::kStream;
-  AccessCheck access(principal, ctg_scope);
+  AccessCheck access(principal, lookup);
   if (by_stream && !access.MayReadStream(query.name)) return StreamNotFound(query.name);
 
   const size_t page_size = std::max<size_t>(query.page_size, 1);

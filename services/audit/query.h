@@ -84,7 +84,7 @@ struct EventPage {
 // DATA_LOSS if an event's metadata does not parse (Render); store errors as they are.
 absl::StatusOr<EventPage> ListEvents(eventstore::EventStore& store,
                                      const platform::Principal& principal,
-                                     const CtgScopeLookup& ctg_scope, const EventQuery& query);
+                                     const ScopeLookup& lookup, const EventQuery& query);
 
 // OK if `name` is usable as a stream, tag or type name: 1..256 printable ASCII bytes (the
 // store's own rule for tags and types); INVALID_ARGUMENT with a BadRequest naming `field`.

@@ -74,8 +74,8 @@ bool RoleGrants(const Principal& principal, Role role, Permission permission,
       if (caf_admin || (changes_ctgs && scope.organisation == principal.organisation)) {
         return true;
       }
-      return cdt && scope.person_ctgs != nullptr &&
-             std::any_of(scope.person_ctgs->begin(), scope.person_ctgs->end(),
+      return cdt && scope.person != nullptr &&
+             std::any_of(scope.person->ctgs.begin(), scope.person->ctgs.end(),
                          [&](const CtgScope& ctg) { return RoleReadsCtg(principal, role, ctg); });
     case Permission::kErasePerson:
       return caf_admin ||

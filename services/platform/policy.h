@@ -56,8 +56,8 @@ enum class Permission {
   kSubscribe,           // SubscribeEvents (items still checked one by one)
   kAdminister,          // AdminService
   kCreatePerson,        // CreatePerson (scope: the registering organisation)
-  kReadPerson,          // GetPerson (scope: the person's organisation and the CTGs that concern
-                        // the person); refusals are NOT_FOUND
+  kReadPerson,          // GetPerson, audit items of a person (scope: the person); refusals are
+                        // NOT_FOUND
   kErasePerson,         // ErasePerson (scope: the person's organisation); refusals are NOT_FOUND
   kActAsEmployer,       // a staffing step of the employer (scope: CTG + the employer's SIREN)
   kActAsCaf,            // a staffing step of the Caf: opinions, validations, funding (scope: CTG)
@@ -73,14 +73,21 @@ struct CtgScope {
   std::vector<std::string> others;         // every other signatory (the Caf, partners)
 };
 
+// Whom a person concerns, as the policy needs it: the organisation (SIREN) that registered them
+// and the CTGs that concern them (services/api/registry.h says which).
+struct PersonScope {
+  std::string organisation;
+  std::vector<CtgScope> ctgs;
+};
+
 // What a permission is checked against.
 struct Scope {
   // The organisation acted on or for (kUpdateOrganisation, kCreateCtg, kActForSignatory).
   std::string organisation;
   // The CTG acted on (kReadCtg, kChangeCtg, kActForSignatory, kTransitionCtg, kAssignCdt).
   const CtgScope* ctg = nullptr;
-  // The CTGs that concern the person read (kReadPerson).
-  const std::vector<CtgScope>* person_ctgs = nullptr;
+  // The person read (kReadPerson).
+  const PersonScope* person = nullptr;
 
   static Scope None() { return {}; }
   static Scope Organisation(std::string siren) { return {std::move(siren), nullptr}; }
@@ -88,10 +95,7 @@ struct Scope {
   static Scope CtgSignatory(const CtgScope& ctg, std::string siren) {
     return {std::move(siren), &ctg};
   }
-  // A person registered by `siren`, whom the CTGs `ctgs` concern.
-  static Scope Person(std::string siren, const std::vector<CtgScope>& ctgs) {
-    return {std::move(siren), nullptr, &ctgs};
-  }
+  static Scope Person(const PersonScope& person) { return {person.organisation, nullptr, &person}; }
 };
 
 // Decides `permission` on `scope`. OK: the role under which it is granted (the first of the

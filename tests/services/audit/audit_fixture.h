@@ -40,6 +40,7 @@ inline Principal MakePrincipal(std::string subject, std::string organisation, Ro
 inline Principal CafAdmin() { return MakePrincipal("admin-1", kCaf, Role::kCafAdmin); }
 inline Principal Commission() { return MakePrincipal("commission-1", kCaf, Role::kCafCommission); }
 inline Principal CdtAlice() { return MakePrincipal("cdt-alice", kCaf, Role::kCafCdt); }
+inline Principal CdtBob() { return MakePrincipal("cdt-bob", kCaf, Role::kCafCdt); }
 inline Principal ValDOrbeAdmin() {
   return MakePrincipal("vo-admin", kValDOrbe, Role::kCollectiviteAdmin);
 }
@@ -67,7 +68,16 @@ inline std::optional<platform::CtgScope> LookupCtg(absl::string_view ctg_id) {
   return std::nullopt;
 }
 
-inline CtgScopeLookup Lookup() { return LookupCtg; }
+// The persons that exist: person-camille, registered by Val d'Orbe, a candidate of a
+// recruitment of val-orbe-2025. Any other person stream does not resolve.
+inline std::optional<platform::PersonScope> LookupPerson(absl::string_view stream) {
+  if (stream == "person-camille") {
+    return platform::PersonScope{kValDOrbe, {*LookupCtg("val-orbe-2025")}};
+  }
+  return std::nullopt;
+}
+
+inline ScopeLookup Lookup() { return {LookupCtg, LookupPerson}; }
 
 inline v1::CtgDrafted Drafted(std::string ctg_id, std::string title) {
   v1::CtgDrafted drafted;

@@ -487,6 +487,20 @@ TEST(PersonalDataTest, SealedReadOnlyForAPurposeAndGoneEverywhereOnceErased) {
   for (const v1::AuditEvent& event : events.events()) {
     EXPECT_EQ(event.payload_json().find(family), std::string::npos);
   }
+  // The person's history is read as the person: by the collectivité that registered them, not
+  // by a CDT whom no CTG of their portfolio concerns them, the commission or another
+  // collectivité (as for a stream that does not exist).
+  ASSERT_TRUE(audit->ListEvents((*server)->Context(employer).get(), history, &events).ok());
+  EXPECT_EQ(events.events_size(), 2);
+  const auto commission = Person("commission-1", kCaf, platform::Role::kCafCommission);
+  for (const platform::Principal& outsider : {cdt, commission, other}) {
+    status = audit->ListEvents((*server)->Context(outsider).get(), history, &events);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << outsider.subject;
+  }
+  v1::ListEventsRequest by_tag;
+  by_tag.set_tag("person:" + person.name().substr(std::string("persons/").size()));
+  ASSERT_TRUE(audit->ListEvents((*server)->Context(cdt).get(), by_tag, &events).ok());
+  EXPECT_EQ(events.events_size(), 0) << "a tag shows only what the caller may read";
 
   // Erasure: the key goes, reads say erased.
   ASSERT_TRUE(persons->ErasePerson((*server)->Context(employer).get(), erase, &read).ok());
