@@ -240,6 +240,7 @@ TEST_P(TamperTest, ReadsOfTheAlteredEventsFailWithDataLoss) {
   if (!GetParam().read) GTEST_SKIP() << "no read shows this alteration; Verify reports it";
   EXPECT_THAT(GetParam().read(*store_),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr(GetParam().read_problem)));
+  EXPECT_EQ(store_->IntegrityFailures(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryAlteration, TamperTest, ::testing::ValuesIn(Cases()),
