@@ -1,7 +1,5 @@
 #include "services/api/persons_service.h"
 
-#include <thread>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -55,13 +53,10 @@ void ErasePersonData(Registry& registry, platform::KeyVault& vault, const std::s
 
 PersonsServiceImpl::PersonsServiceImpl(Registry& registry, platform::KeyVault& vault,
                                        std::function<absl::Time()> clock)
-    : registry_(registry), vault_(vault), clock_(std::move(clock)) {}
-
-PersonsServiceImpl::~PersonsServiceImpl() {
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](int* in_flight) { return *in_flight == 0; }, &erasures_in_flight_));
-}
+    : registry_(registry),
+      vault_(vault),
+      clock_(std::move(clock)),
+      erasures_("ctg-erasure", kMaxErasuresWaiting) {}
 
 grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
     grpc::CallbackServerContext* call, const v1::CreatePersonRequest* request,
@@ -119,9 +114,10 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::GetPerson(grpc::CallbackServerCont
   const std::string stream = persons::PersonStream(*person_id);
   auto snapshot = registry_.persons().Get(stream);
   if (!snapshot.state.exists) return Fail(reactor, NotFound(request->name()));
-  absl::StatusOr<platform::Role> role =
-      platform::Authorize(*principal, Permission::kReadPerson,
-                          platform::Scope::Organisation(SirenOf(snapshot.state.organisation)));
+  const std::vector<platform::CtgScope> ctgs = registry_.CtgsConcerning(snapshot.state);
+  absl::StatusOr<platform::Role> role = platform::Authorize(
+      *principal, Permission::kReadPerson,
+      platform::Scope::Person(SirenOf(snapshot.state.organisation), ctgs));
   if (!role.ok()) return Fail(reactor, NotFound(request->name()));
   if (request->purpose().empty() || snapshot.state.erased) {
     *response = persons::ToResource(snapshot.state);
@@ -191,18 +187,14 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
   platform::CommandContext context =
       MakeCommandContext(*call, *std::move(principal), *role,
                          "/ctg.v1.PersonsService/ErasePerson", request->request_id(), clock_());
-  {
-    absl::MutexLock lock(&mu_);
-    ++erasures_in_flight_;
-  }
-  // Erasing flushes and compacts the vault: a thread of its own, not a gRPC one.
-  std::thread([this, reactor, response, person_id = *person_id, context = std::move(context),
-               command = std::move(command)]() mutable {
+  // Erasing flushes and compacts the vault: on the erasure queue, not on a gRPC thread.
+  absl::Status queued = erasures_.Submit([this, reactor, response, person_id = *person_id,
+                                          context = std::move(context),
+                                          command = std::move(command)]() mutable {
     ErasePersonData(registry_, vault_, person_id, std::move(context), std::move(command),
                     Respond(reactor, response));
-    absl::MutexLock lock(&mu_);
-    --erasures_in_flight_;
-  }).detach();
+  });
+  if (!queued.ok()) return Fail(reactor, queued);
   return reactor;
 }
 

@@ -3,13 +3,14 @@
 #ifndef CTG_SERVICES_API_PERSONS_SERVICE_H_
 #define CTG_SERVICES_API_PERSONS_SERVICE_H_
 
+#include <cstddef>
 #include <functional>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ctg/v1/persons.grpc.pb.h"
 #include "services/api/registry.h"
 #include "services/platform/command_handler.h"
+#include "services/platform/work_queue.h"
 
 namespace ctg::platform {
 class KeyVault;
@@ -30,9 +31,10 @@ class PersonsServiceImpl final : public v1::PersonsService::CallbackService {
   // `vault` must outlive the service.
   PersonsServiceImpl(Registry& registry, platform::KeyVault& vault,
                      std::function<absl::Time()> clock = absl::Now);
-  // Waits for erasures in flight (they run on threads of their own: an erasure compacts the
-  // vault).
-  ~PersonsServiceImpl() override;
+  // Erasures wait on a queue of their own, run one at a time (an erasure flushes and compacts
+  // the vault, which serialises them anyway): at most this many wait, and ErasePerson answers
+  // RESOURCE_EXHAUSTED beyond, erasing nothing. The destructor runs those accepted.
+  static constexpr size_t kMaxErasuresWaiting = 32;
 
   grpc::ServerUnaryReactor* CreatePerson(grpc::CallbackServerContext* call,
                                          const v1::CreatePersonRequest* request,
@@ -48,8 +50,7 @@ class PersonsServiceImpl final : public v1::PersonsService::CallbackService {
   Registry& registry_;
   platform::KeyVault& vault_;
   std::function<absl::Time()> clock_;
-  absl::Mutex mu_;
-  int erasures_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  platform::WorkQueue erasures_;  // last: destroyed (drained) first
 };
 
 }  // namespace ctg::api

@@ -1,9 +1,10 @@
 #include "services/api/registry.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "eventstore/base/status_macros.h"
-#include "services/staffing/fields.h"
 
 namespace ctg::api {
 
@@ -74,26 +75,56 @@ staffing::ReplacementLookups Registry::StaffingReplacementLookups() const {
 }
 
 staffing::Workload Registry::WorkloadOf(absl::string_view person) const {
-  staffing::Workload workload;
-  const google::type::Date* latest = nullptr;
-  std::vector<v1::OtherActivity> declared;
+  std::vector<staffing::WorkloadAssignment> active;
   posts_.ForEachAfter("", [&](const std::string&, const auto& snapshot) {
     for (const staffing::AssignmentRecord& record : snapshot.state.assignments) {
       if (!record.active || record.assignment.person() != person) continue;
-      workload.assignments.push_back({snapshot.state.post_id, record.assignment.assignment_id(),
-                                      record.assignment.etp_hundredths()});
-      // The activities declared with the latest assignment are the person's current ones.
-      const google::type::Date& start = record.assignment.start_date();
-      if (latest == nullptr || !staffing::Before(start, *latest)) {
-        latest = &start;
-        declared.assign(record.assignment.other_activities().begin(),
-                        record.assignment.other_activities().end());
-      }
+      const v1::Assignment& held = record.assignment;
+      active.push_back({snapshot.state.post_id, held.assignment_id(), held.etp_hundredths(),
+                        held.start_date(),
+                        {held.other_activities().begin(), held.other_activities().end()}});
     }
     return true;
   });
-  workload.other_activities = std::move(declared);
-  return workload;
+  return staffing::WorkloadOf(std::move(active));
+}
+
+std::vector<platform::CtgScope> Registry::CtgsConcerning(
+    const persons::PersonState& person) const {
+  const std::string name = persons::PersonName(person.person_id);
+  std::vector<std::string> ctg_names;  // "ctgs/{id}", each once
+  auto add = [&](const std::string& ctg) {
+    if (!ctg.empty() && std::find(ctg_names.begin(), ctg_names.end(), ctg) == ctg_names.end()) {
+      ctg_names.push_back(ctg);
+    }
+  };
+  if (absl::string_view id = person.recruitment; absl::ConsumePrefix(&id, "recruitments/")) {
+    add(recruitments_.Get(staffing::RecruitmentStream(id)).state.ctg);
+  }
+  recruitments_.ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+    if (snapshot.state.candidate == name || snapshot.state.hired_person == name) {
+      add(snapshot.state.ctg);
+    }
+    return true;
+  });
+  posts_.ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+    for (const staffing::AssignmentRecord& record : snapshot.state.assignments) {
+      if (record.assignment.person() == name) add(snapshot.state.ctg);
+    }
+    return true;
+  });
+  replacements_.ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+    if (snapshot.state.request.person() == name) add(snapshot.state.request.ctg());
+    return true;
+  });
+  std::vector<platform::CtgScope> scopes;
+  for (const std::string& ctg : ctg_names) {
+    absl::string_view id = ctg;
+    if (!absl::ConsumePrefix(&id, "ctgs/")) continue;
+    auto snapshot = ctgs_.Get(plans::CtgStream(id));
+    if (snapshot.state.exists) scopes.push_back(ScopeOf(snapshot.state.ctg));
+  }
+  return scopes;
 }
 
 bool Registry::PersonExists(absl::string_view person) const {

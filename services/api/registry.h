@@ -165,9 +165,13 @@ class Registry {
   // The replacement decider's: posts and a person's workload.
   staffing::ReplacementLookups StaffingReplacementLookups() const;
 
-  // What `person` (`persons/{id}`) works now: every active assignment on any post, and the
-  // other activities declared with the latest of them (by start date, then by order).
+  // What `person` (`persons/{id}`) works now: every active assignment on any post, with the
+  // other activities any of them declared (staffing::WorkloadOf).
   staffing::Workload WorkloadOf(absl::string_view person) const;
+  // The CTGs that concern `person` (the policy's scope for reading them): the CTG of the
+  // recruitment they were registered for or chosen, hired or decided on in, and of every post
+  // they were ever assigned to or asked to replace on. Scans the staffing read models.
+  std::vector<platform::CtgScope> CtgsConcerning(const persons::PersonState& person) const;
   // Whether `person` (`persons/{id}`) was registered with PersonsService (erased or not).
   bool PersonExists(absl::string_view person) const;
 

@@ -275,6 +275,32 @@ absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::Generate(Algorithm algorit
   return std::unique_ptr<JwtSigner>(new JwtSigner(algorithm, std::move(key_id), pkey));
 }
 
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPrivateKeyPem(
+    Algorithm algorithm, std::string key_id, absl::string_view private_key_pem) {
+  BioPtr bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())));
+  EVP_PKEY* pkey =
+      bio == nullptr ? nullptr : PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  if (pkey == nullptr) return absl::InvalidArgumentError("the private key PEM does not parse");
+  if (algorithm == Algorithm::kES256 ? !IsEs256Key(pkey) : !IsRs256Key(pkey)) {
+    EVP_PKEY_free(pkey);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the private key is not ", algorithm == Algorithm::kES256 ? "a P-256" : "an RSA", " key"));
+  }
+  return std::unique_ptr<JwtSigner>(new JwtSigner(algorithm, std::move(key_id), pkey));
+}
+
+std::string JwtSigner::private_key_pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  std::string pem;
+  if (bio != nullptr && PEM_write_bio_PrivateKey(bio.get(), static_cast<EVP_PKEY*>(pkey_), nullptr,
+                                                 nullptr, 0, nullptr, nullptr) == 1) {
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    pem.assign(data, static_cast<size_t>(length));
+  }
+  return pem;
+}
+
 JwtPublicKey JwtSigner::public_key() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   JwtPublicKey key{key_id_, ""};

@@ -68,12 +68,18 @@ class JwtSigner {
   // A fresh random key.
   static absl::StatusOr<std::unique_ptr<JwtSigner>> Generate(Algorithm algorithm,
                                                              std::string key_id);
+  // The key of `private_key_pem` (PKCS#8 PEM, as private_key_pem() writes it). INVALID_ARGUMENT
+  // if it does not parse or is not a key of `algorithm`.
+  static absl::StatusOr<std::unique_ptr<JwtSigner>> FromPrivateKeyPem(
+      Algorithm algorithm, std::string key_id, absl::string_view private_key_pem);
   ~JwtSigner();
   JwtSigner(const JwtSigner&) = delete;
   JwtSigner& operator=(const JwtSigner&) = delete;
 
   // The public half, for JwtVerifier.
   JwtPublicKey public_key() const;
+  // The private key as unencrypted PKCS#8 PEM, to keep it (in a 0600 file) and load it again.
+  std::string private_key_pem() const;
 
   // Signs the JSON object `claims_json` with the header {"alg", "typ": "JWT", "kid"}.
   absl::StatusOr<std::string> Sign(absl::string_view claims_json) const;

@@ -69,10 +69,14 @@ bool RoleGrants(const Principal& principal, Role role, Permission permission,
     case Permission::kAdminister:
       return caf_admin;
     case Permission::kCreatePerson:
+      return caf_admin || (changes_ctgs && scope.organisation == principal.organisation);
     case Permission::kReadPerson:
-      if (caf_admin) return true;
-      if (permission == Permission::kReadPerson && cdt) return true;
-      return changes_ctgs && scope.organisation == principal.organisation;
+      if (caf_admin || (changes_ctgs && scope.organisation == principal.organisation)) {
+        return true;
+      }
+      return cdt && scope.person_ctgs != nullptr &&
+             std::any_of(scope.person_ctgs->begin(), scope.person_ctgs->end(),
+                         [&](const CtgScope& ctg) { return RoleReadsCtg(principal, role, ctg); });
     case Permission::kErasePerson:
       return caf_admin ||
              (role == Role::kCollectiviteAdmin && scope.organisation == principal.organisation);

@@ -13,8 +13,10 @@
 //   partner             reads the CTGs its organisation signed (as any signatory)
 // Everyone authenticated reads the organisation registry and the checkpoints (public data).
 // Persons (personal data): a collectivité (collectivite_admin, charge_cooperation) registers
-// and reads those it registered, and its collectivite_admin erases them; caf_admin and
-// caf_cdt read them (the Caf's opinions), caf_admin erases; nobody else learns they exist.
+// and reads those it registered, and its collectivite_admin erases them; caf_admin reads and
+// erases them; a caf_cdt reads only the persons a CTG of their portfolio concerns (a candidate
+// of its recruitments, someone assigned to or replacing on its posts: the Caf's opinions and
+// validations); nobody else learns they exist.
 // A collectivité acting "for a signatory" (deliberation, signature) may do so only for itself.
 // Staffing (posts of a CTG, their recruitments and replacements): read as their CTG; the
 // employer's steps are its collectivite_admin's and charge_cooperation's (and caf_admin's);
@@ -52,7 +54,8 @@ enum class Permission {
   kSubscribe,           // SubscribeEvents (items still checked one by one)
   kAdminister,          // AdminService
   kCreatePerson,        // CreatePerson (scope: the registering organisation)
-  kReadPerson,          // GetPerson (scope: the person's organisation); refusals are NOT_FOUND
+  kReadPerson,          // GetPerson (scope: the person's organisation and the CTGs that concern
+                        // the person); refusals are NOT_FOUND
   kErasePerson,         // ErasePerson (scope: the person's organisation); refusals are NOT_FOUND
   kActAsEmployer,       // a staffing step of the employer (scope: CTG + the employer's SIREN)
   kActAsCaf,            // a staffing step of the Caf: opinions, validations, funding (scope: CTG)
@@ -74,12 +77,18 @@ struct Scope {
   std::string organisation;
   // The CTG acted on (kReadCtg, kChangeCtg, kActForSignatory, kTransitionCtg, kAssignCdt).
   const CtgScope* ctg = nullptr;
+  // The CTGs that concern the person read (kReadPerson).
+  const std::vector<CtgScope>* person_ctgs = nullptr;
 
   static Scope None() { return {}; }
   static Scope Organisation(std::string siren) { return {std::move(siren), nullptr}; }
   static Scope Ctg(const CtgScope& ctg) { return {{}, &ctg}; }
   static Scope CtgSignatory(const CtgScope& ctg, std::string siren) {
     return {std::move(siren), &ctg};
+  }
+  // A person registered by `siren`, whom the CTGs `ctgs` concern.
+  static Scope Person(std::string siren, const std::vector<CtgScope>& ctgs) {
+    return {std::move(siren), nullptr, &ctgs};
   }
 };
 

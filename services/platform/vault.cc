@@ -34,6 +34,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
+#include "rocksdb/sst_file_reader.h"
 #include "rocksdb/transaction_log.h"
 #include "rocksdb/write_batch.h"
 
@@ -460,6 +461,8 @@ class KeyVaultImpl final : public KeyVault {
   // clears its pending-purge mark.
   absl::Status Purge(absl::string_view subject) ABSL_SHARED_LOCKS_REQUIRED(lifecycle_mu_)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Whether the SST file at `path` holds a value for `key`.
+  absl::StatusOr<bool> FileHoldsKey(const std::string& path, absl::string_view key) const;
   // Waits until none of `paths` exists (RocksDB deletes obsolete files right after the flush
   // or compaction that made them obsolete, possibly just after that call returned).
   absl::Status WaitUntilDeleted(std::vector<std::string> paths) const;
@@ -806,7 +809,14 @@ absl::Status KeyVaultImpl::Erase(absl::string_view subject) {
   RETURN_IF_ERROR(CheckOpen());
   absl::MutexLock write_lock(&write_mu_);
   ASSIGN_OR_RETURN(std::optional<absl::Time> erased, LoadErasure(subject));
-  if (!erased.has_value()) {
+  if (erased.has_value()) {
+    // Erased before: done, unless that erasure's purge did not complete.
+    std::string mark;
+    rocksdb::Status pending =
+        db_->Get(rocksdb::ReadOptions(), cf(kPurgePending), ToSlice(subject), &mark);
+    if (pending.IsNotFound()) return absl::OkStatus();
+    RETURN_IF_ERROR(FromRocksDb(pending, "reading a pending purge"));
+  } else {
     // The key's deletion, the tombstone and the purge mark, atomically and durably.
     rocksdb::WriteBatch batch;
     RETURN_IF_ERROR(FromRocksDb(batch.Delete(cf(kKeys), ToSlice(subject)), "erasing"));
@@ -857,20 +867,39 @@ absl::Status KeyVaultImpl::Purge(absl::string_view subject) {
   const rocksdb::Slice bound = ToSlice(subject);
   RETURN_IF_ERROR(FromRocksDb(db_->CompactRange(compact, cf(kKeys), &bound, &bound),
                               "compacting the erased key's range"));
+  // A covering file still live was moved as it is (a trivial move) or left out: it must not
+  // hold the key. The vault takes no snapshot, so no file holds a value its own deletion
+  // shadows: a file holds the key if and only if its iterator shows it.
   files.clear();
   db_->GetLiveFilesMetaData(&files);
   for (const rocksdb::LiveFileMetaData& file : files) {
-    if (covering.count(file.file_number) != 0) {
+    if (covering.count(file.file_number) == 0) continue;
+    const std::string path = absl::StrCat(file.directory, "/", file.relative_filename);
+    ASSIGN_OR_RETURN(bool holds, FileHoldsKey(path, key));
+    if (holds) {
       return absl::InternalError(
           absl::StrCat("compaction left vault file ", file.relative_filename,
-                       ", which may hold an erased key, in place; erase again to retry"));
+                       ", which holds an erased key, in place; erase again to retry"));
     }
+    obsolete.erase(std::remove(obsolete.begin(), obsolete.end(), path), obsolete.end());
   }
 
   // 4. Only once the files are gone from the directory is the key gone from the vault.
   RETURN_IF_ERROR(WaitUntilDeleted(std::move(obsolete)));
   return FromRocksDb(db_->Delete(rocksdb::WriteOptions(), cf(kPurgePending), ToSlice(subject)),
                      "clearing a completed purge");
+}
+
+absl::StatusOr<bool> KeyVaultImpl::FileHoldsKey(const std::string& path,
+                                               absl::string_view key) const {
+  rocksdb::Options options;
+  rocksdb::SstFileReader reader(options);
+  RETURN_IF_ERROR(FromRocksDb(reader.Open(path), "opening a vault file to check it"));
+  std::unique_ptr<rocksdb::Iterator> it(reader.NewIterator(rocksdb::ReadOptions()));
+  it->Seek(ToSlice(key));
+  const bool holds = it->Valid() && it->key() == ToSlice(key);
+  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a vault file to check it"));
+  return holds;
 }
 
 absl::Status KeyVaultImpl::WaitUntilDeleted(std::vector<std::string> paths) const {

@@ -149,9 +149,11 @@ class KeyVault {
   // with the bottommost level forced (so that no SST holds it), and Erase waits until RocksDB
   // has deleted every WAL and SST file that may have held it. Returns once all of that is
   // done. Erasing an unknown subject records the tombstone too (its later Seal is refused).
-  // Idempotent: erasing again redoes the purge. If the purge fails or times out (UNAVAILABLE),
-  // the erasure itself is durable and the purge is retried by the next Erase of the subject
-  // or the next Open of the vault.
+  // Idempotent: erasing an erased subject returns OK at once once its purge completed, and
+  // redoes the purge otherwise. If the purge fails or times out (UNAVAILABLE), the erasure
+  // itself is durable and the purge is retried by the next Erase of the subject or the next
+  // Open of the vault. A file that the compaction moved without rewriting it is checked to hold
+  // no value of the key.
   virtual absl::Status Erase(absl::string_view subject) = 0;
 
   // Whether `subject` was erased.

@@ -14,7 +14,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
@@ -23,14 +25,24 @@
 #include "services/server/observability.h"
 #include "services/server/server.h"
 
-ABSL_FLAG(std::string, config, "", "ServerConfig file in protobuf text format");
-ABSL_FLAG(std::string, listen, "", "gRPC address host:port (default 127.0.0.1:7443; port 0 picks one)");
-ABSL_FLAG(std::string, data_dir, "", "event store directory (default ./var/ctg)");
+ABSL_FLAG(std::string, config, "",
+          "ServerConfig file in protobuf text format (proto/ctg/server/v1/config.proto; example: "
+          "deploy/ctgd.textproto); the flags below override it");
+ABSL_FLAG(std::string, listen, "",
+          "gRPC address host:port (default 127.0.0.1:7443; port 0 picks a free one, printed at "
+          "start-up)");
+ABSL_FLAG(std::string, data_dir, "",
+          "event store directory (default ./var/ctg); in dev mode it also holds dev/tokens/ and "
+          "dev/token_signing_key.pem");
+ABSL_FLAG(std::string, vault_dir, "",
+          "personal-data key vault directory, kept apart from the log (default {data_dir}-vault)");
 ABSL_FLAG(std::string, metrics_listen, "",
-          "Prometheus /metrics address host:port (default 127.0.0.1:9464; 'off' disables)");
+          "Prometheus /metrics address host:port (default 127.0.0.1:9464, in dev mode a free "
+          "port, printed at start-up; 'off' disables)");
 ABSL_FLAG(bool, dev, false,
           "development mode: plaintext on loopback only, demo tokens, demo data on first start");
-ABSL_FLAG(std::string, backup_dir, "", "backup directory (backup, restore)");
+ABSL_FLAG(std::string, backup_dir, "",
+          "backup directory (backup, restore; default {data_dir}-backups)");
 ABSL_FLAG(std::string, signing_key_file, "",
           "checkpoint signing key (default {data_dir}/signing_key.pem); backups do not hold it, "
           "so a restored store is opened with the original's key");
@@ -56,6 +68,7 @@ absl::StatusOr<ServerConfig> Configure() {
   }
   if (!absl::GetFlag(FLAGS_listen).empty()) config.set_listen(absl::GetFlag(FLAGS_listen));
   if (!absl::GetFlag(FLAGS_data_dir).empty()) config.set_data_dir(absl::GetFlag(FLAGS_data_dir));
+  if (!absl::GetFlag(FLAGS_vault_dir).empty()) config.set_vault_dir(absl::GetFlag(FLAGS_vault_dir));
   if (!absl::GetFlag(FLAGS_backup_dir).empty()) {
     config.set_backup_dir(absl::GetFlag(FLAGS_backup_dir));
   }
@@ -68,7 +81,8 @@ absl::StatusOr<ServerConfig> Configure() {
   } else if (!metrics.empty()) {
     config.set_metrics_listen(metrics);
   } else if (absl::GetFlag(FLAGS_config).empty()) {
-    config.set_metrics_listen("127.0.0.1:9464");
+    // Two dev instances side by side must not fight over a fixed port.
+    config.set_metrics_listen(absl::GetFlag(FLAGS_dev) ? "127.0.0.1:0" : "127.0.0.1:9464");
   }
   ctg::server::ApplyDefaults(config);
   return config;
@@ -109,9 +123,11 @@ int Serve() {
   std::printf("ctgd: serving on %s port %d%s\n", config->listen().c_str(), (*ctgd)->port(),
               dev ? " (dev: plaintext, loopback)" : "");
   if ((*ctgd)->metrics_port() != 0) {
-    std::printf("ctgd: metrics on http://%s/metrics (port %d)\n",
-                config->metrics_listen().c_str(), (*ctgd)->metrics_port());
+    const std::string& metrics = config->metrics_listen();
+    std::printf("ctgd: metrics on http://%s:%d/metrics\n",
+                metrics.substr(0, metrics.rfind(':')).c_str(), (*ctgd)->metrics_port());
   }
+  std::printf("ctgd: checkpoint verifier key: %s\n", (*ctgd)->verifier_key().c_str());
   if (dev) PrintDevHelp(*config, (*ctgd)->port());
   std::fflush(stdout);
   sd_notifyf(0, "READY=1\nSTATUS=serving on port %d", (*ctgd)->port());
@@ -193,15 +209,30 @@ int Verify() {
   return 0;
 }
 
+// --help lists the flags of this file (Abseil's default shows only files named after the
+// program, so it printed "No flags matched").
+bool IsCtgdFlagFile(absl::string_view file) {
+  return absl::EndsWith(file, "services/server/main.cc");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  absl::FlagsUsageConfig usage;
+  usage.contains_helpshort_flags = IsCtgdFlagFile;
+  usage.contains_help_flags = IsCtgdFlagFile;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "the CTG platform server.\n"
       "  ctgd [--config=FILE] [--listen=HOST:PORT] [--data_dir=DIR] [--dev]   serve\n"
       "  ctgd backup  [--data_dir=DIR] [--backup_dir=DIR]                     online-format backup\n"
       "  ctgd restore --backup_dir=DIR [--backup_id=N] --data_dir=EMPTY_DIR   restore a backup\n"
-      "  ctgd verify  [--data_dir=DIR]                                        recompute the tree");
+      "  ctgd verify  [--data_dir=DIR]                                        recompute the tree\n"
+      "Where things go: the log in --data_dir (default ./var/ctg), its checkpoint signing key\n"
+      "in {data_dir}/signing_key.pem, personal-data keys in --vault_dir (default\n"
+      "{data_dir}-vault), backups in --backup_dir (default {data_dir}-backups); in dev mode the\n"
+      "demo tokens in {data_dir}/dev/tokens/ and their signing key in\n"
+      "{data_dir}/dev/token_signing_key.pem.");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   const std::string command = args.size() > 1 ? args[1] : "serve";
   if (args.size() > 2) {

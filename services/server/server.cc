@@ -4,11 +4,16 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
@@ -53,6 +58,77 @@ absl::Status WritePrivateFile(const std::filesystem::path& path, const std::stri
   return absl::OkStatus();
 }
 
+// OK if this process may listen on `address` ("host:port", "[v6]:port"; port 0 always fits
+// a free port): a socket is bound to it and closed again, so that a busy or foreign address
+// stops ctgd before it creates or opens anything on disk. `what` names the setting.
+absl::Status CheckCanListen(absl::string_view address, absl::string_view what) {
+  const size_t colon = address.rfind(':');
+  std::string host(address.substr(0, colon == absl::string_view::npos ? 0 : colon));
+  const std::string port(colon == absl::string_view::npos ? "" : address.substr(colon + 1));
+  int port_number = 0;
+  if (colon == absl::string_view::npos || !absl::SimpleAtoi(port, &port_number) ||
+      port_number < 0 || port_number > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " '", address.substr(0, 64), "' is not host:port"));
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found) != 0 ||
+      found == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " '", address.substr(0, 64), "': no such address on this host"));
+  }
+  absl::Status status = absl::OkStatus();
+  for (addrinfo* candidate = found; candidate != nullptr; candidate = candidate->ai_next) {
+    const int fd = ::socket(candidate->ai_family, candidate->ai_socktype, candidate->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    const bool bound = ::bind(fd, candidate->ai_addr, candidate->ai_addrlen) == 0;
+    const int error = errno;
+    ::close(fd);
+    if (!bound) {
+      status = absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", address.substr(0, 64), " (", what, "): ",
+          error == EADDRINUSE ? "address in use (another ctgd? pick another port)"
+                              : "not an address of this host, or not allowed"));
+      break;
+    }
+  }
+  freeaddrinfo(found);
+  return status;
+}
+
+// The dev token-signing key, kept in `path` (0600) so that tokens minted before a restart
+// stay valid: loaded if the file exists, else generated and written.
+absl::StatusOr<std::unique_ptr<platform::JwtSigner>> DevSigner(const std::filesystem::path& path) {
+  constexpr auto kAlgorithm = platform::JwtSigner::Algorithm::kES256;
+  if (std::filesystem::exists(path)) {
+    ASSIGN_OR_RETURN(std::string pem, ReadFile(path.string()));
+    absl::StatusOr<std::unique_ptr<platform::JwtSigner>> signer =
+        platform::JwtSigner::FromPrivateKeyPem(kAlgorithm, "ctgd-dev", pem);
+    if (!signer.ok()) {
+      return absl::DataLossError(absl::StrCat("the dev token-signing key ", path.string(), ": ",
+                                              signer.status().message(),
+                                              "; delete it to get a new one"));
+    }
+    return signer;
+  }
+  std::error_code error;
+  std::filesystem::create_directories(path.parent_path(), error);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot create ", path.parent_path().string()));
+  ASSIGN_OR_RETURN(std::unique_ptr<platform::JwtSigner> signer,
+                   platform::JwtSigner::Generate(kAlgorithm, "ctgd-dev"));
+  RETURN_IF_ERROR(WritePrivateFile(path, signer->private_key_pem()));
+  return signer;
+}
+
 absl::StatusOr<std::unique_ptr<platform::JwtVerifier>> ProductionVerifier(
     const ServerConfig& config) {
   platform::JwtVerifierOptions options;
@@ -83,6 +159,16 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
             : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
+}
+
+// The overall status and every service's, all at once.
+void SetHealth(grpc::Server& server, bool serving) {
+  server.GetHealthCheckService()->SetServingStatus(serving);
+  for (const char* service :
+       {"ctg.v1.PartnersService", "ctg.v1.PlansService", "ctg.v1.PersonsService",
+        "ctg.v1.StaffingService", "ctg.v1.AuditService", "ctg.v1.AdminService"}) {
+    server.GetHealthCheckService()->SetServingStatus(service, serving);
+  }
 }
 
 }  // namespace
@@ -137,15 +223,21 @@ absl::Status Ctgd::Impl::WriteDevTokens() {
 absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev) {
   ApplyDefaults(config);
   RETURN_IF_ERROR(ValidateConfig(config, dev));
+  // Every address first: a second instance, or a typo, must stop us before we touch the disk.
+  RETURN_IF_ERROR(CheckCanListen(config.listen(), "listen"));
+  if (!config.metrics_listen().empty()) {
+    RETURN_IF_ERROR(CheckCanListen(config.metrics_listen(), "metrics_listen"));
+  }
   auto impl = std::make_unique<Impl>();
   impl->config = config;
 
-  // Authentication first: a bad key file must stop us before we touch the store.
+  // Authentication next: a bad key file must stop us before we touch the store.
   std::unique_ptr<platform::JwtVerifier> verifier;
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (dev) {
-    ASSIGN_OR_RETURN(impl->dev_signer, platform::JwtSigner::Generate(
-                                           platform::JwtSigner::Algorithm::kES256, "ctgd-dev"));
+    ASSIGN_OR_RETURN(impl->dev_signer,
+                     DevSigner(std::filesystem::path(config.data_dir()) / "dev" /
+                               "token_signing_key.pem"));
     platform::JwtVerifierOptions options;
     options.issuer = kDevIssuer;
     options.audience = kDevAudience;
@@ -197,26 +289,17 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
   builder.experimental().SetInterceptorCreators(
       impl->metrics->InterceptorFactories(impl->authenticator.get()));
+  // The dev tokens exist before anything listens: a client that finds the port finds them.
+  if (dev) RETURN_IF_ERROR(impl->WriteDevTokens());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", config.listen(), " (address in use, or not an address of this host)"));
   }
-  impl->server->GetHealthCheckService()->SetServingStatus(true);
-  for (const char* service :
-       {"ctg.v1.PartnersService", "ctg.v1.PlansService", "ctg.v1.PersonsService",
-        "ctg.v1.StaffingService", "ctg.v1.AuditService", "ctg.v1.AdminService"}) {
-    impl->server->GetHealthCheckService()->SetServingStatus(service, true);
-  }
-  Log("info", "serving",
-      {{"listen", config.listen()},
-       {"port", absl::StrCat(impl->port)},
-       {"data_dir", config.data_dir()},
-       {"events", absl::StrCat(impl->store->Size())},
-       {"mode", dev ? "dev (plaintext, loopback)" : "tls"}});
+  // gRPC's health service starts SERVING: NOT_SERVING until everything below is ready.
+  SetHealth(*impl->server, false);
 
   if (dev) {
-    RETURN_IF_ERROR(impl->WriteDevTokens());
     if (impl->store->Size() == 0) {
       grpc::ChannelArguments args;
       auto channel =
@@ -249,6 +332,17 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
       },
       retention);
   impl->retention->Start();
+
+  SetHealth(*impl->server, true);
+  Log("info", "serving",
+      {{"listen", config.listen()},
+       {"port", absl::StrCat(impl->port)},
+       {"metrics_port", absl::StrCat(impl->metrics->port())},
+       {"data_dir", config.data_dir()},
+       {"vault_dir", config.vault_dir()},
+       {"events", absl::StrCat(impl->store->Size())},
+       {"verifier_key", impl->store->verifier_key().ToString()},
+       {"mode", dev ? "dev (plaintext, loopback)" : "tls"}});
   return std::unique_ptr<Ctgd>(new Ctgd(std::move(impl)));
 }
 
@@ -258,6 +352,7 @@ Ctgd::~Ctgd() { Shutdown(); }
 
 int Ctgd::port() const { return impl_->port; }
 int Ctgd::metrics_port() const { return impl_->metrics->port(); }
+std::string Ctgd::verifier_key() const { return impl_->store->verifier_key().ToString(); }
 
 void Ctgd::Shutdown() {
   {

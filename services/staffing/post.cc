@@ -550,25 +550,26 @@ absl::Status CheckBasis(const PostState& state, const v1::Assignment& assignment
   return absl::OkStatus();
 }
 
-// R-13 for `assignment`, which starts on `after` (the post once the change is applied): the
-// person's active assignments on other posts (from the workload), on this post (from `after`)
-// and the other activities the new assignment declares add up to at most 1.0 ETP.
+// R-13 for `assignment` once the change is applied (`after`): the person's workload, that is
+// their active assignments on other posts (from the lookups) and on this post (from `after`)
+// with every other activity any of them declared (WorkloadOf), adds up to at most 1.0 ETP.
 absl::Status CheckPersonTime(const PostState& after, const v1::Assignment& assignment,
                              const PostLookups& lookups) {
   const std::string& person = assignment.person();
-  int64_t total = 0;
+  std::vector<WorkloadAssignment> active;
   if (lookups.workload) {
-    for (const WorkloadAssignment& other : lookups.workload(person).assignments) {
-      if (other.post_id != after.post_id) total += other.etp_hundredths;
+    for (WorkloadAssignment& other : lookups.workload(person).assignments) {
+      if (other.post_id != after.post_id) active.push_back(std::move(other));
     }
   }
   for (const AssignmentRecord& record : after.assignments) {
-    if (record.active && record.assignment.person() == person) {
-      total += record.assignment.etp_hundredths();
-    }
+    if (!record.active || record.assignment.person() != person) continue;
+    const v1::Assignment& held = record.assignment;
+    active.push_back({after.post_id, held.assignment_id(), held.etp_hundredths(),
+                      held.start_date(),
+                      {held.other_activities().begin(), held.other_activities().end()}});
   }
-  total +=
-      SumActivities({assignment.other_activities().begin(), assignment.other_activities().end()});
+  const int64_t total = TotalEtp(WorkloadOf(std::move(active)));
   if (total > kFullTimeEtp) return EtpExceeded("R-13", person, total);
   return absl::OkStatus();
 }

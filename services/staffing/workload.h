@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "ctg/v1/staffing_events.pb.h"
+#include "google/type/date.pb.h"
 
 namespace ctg::staffing {
 
@@ -27,14 +28,27 @@ struct WorkloadAssignment {
   std::string assignment_id;
   // The person's time on that post.
   int32_t etp_hundredths = 0;
+  // Its first day, and the other activities declared with it.
+  google::type::Date start_date;
+  std::vector<v1::OtherActivity> other_activities;
 };
 
-// What a person currently works, as the caller's read models know it: every assignment on a
-// post that has not ended (any post, of any CTG) and the other activities last declared.
+// What a person currently works: every assignment on a post that has not ended (any post, of
+// any CTG) and the person's other activities (WorkloadOf).
 struct Workload {
   std::vector<WorkloadAssignment> assignments;
   std::vector<v1::OtherActivity> other_activities;
 };
+
+// The workload of a person whose active assignments are `active`, in the order they were
+// recorded. The other activities are the person's, whichever assignment declared them: one per
+// activity (labels compared after partners::NormaliseText), its time as the latest declaration
+// gives it (the assignment that starts last; of two that start the same day, the one recorded
+// last). An assignment that declares nothing leaves the others' activities in place.
+Workload WorkloadOf(std::vector<WorkloadAssignment> active);
+
+// Everything `workload` adds up to: its assignments' and its other activities' time.
+int64_t TotalEtp(const Workload& workload);
 
 // `hundredths` as a decimal ETP with two decimals: 100 → "1.00", 101 → "1.01", 5 → "0.05".
 std::string FormatEtp(int64_t hundredths);

@@ -356,7 +356,7 @@ const Row kMatrix[] = {
     {"GetConsistencyProof",{{A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}, {A, A}}},
     {"SubscribeEvents",    {{A, A}, {A, A}, {A, A}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"CreatePerson",       {{A, A}, {D, D}, {D, D}, {A, D}, {A, D}, {D, D}, {D, D}}},
-    {"GetPerson",          {{A, A}, {A, A}, {H, H}, {A, H}, {A, H}, {H, H}, {H, H}}},
+    {"GetPerson",          {{A, A}, {A, H}, {H, H}, {A, H}, {A, H}, {H, H}, {H, H}}},
     {"ErasePerson",        {{A, A}, {H, H}, {H, H}, {A, H}, {H, H}, {H, H}, {H, H}}},
     {"ListBackups",        {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"VerifyLog",          {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},

@@ -461,12 +461,15 @@ TEST(PersonalDataTest, SealedReadOnlyForAPurposeAndGoneEverywhereOnceErased) {
   ASSERT_TRUE(persons->GetPerson((*server)->Context(employer).get(), get, &read).ok());
   EXPECT_FALSE(read.has_identity()) << "no purpose, no identity";
   get.set_purpose("avis Caf sur la candidature");
-  ASSERT_TRUE(persons->GetPerson((*server)->Context(cdt).get(), get, &read).ok());
+  ASSERT_TRUE(persons->GetPerson((*server)->Context(admin).get(), get, &read).ok());
   EXPECT_EQ(read.identity().family_name(), family);
-  // Another collectivité does not learn the person exists.
-  status = persons->GetPerson((*server)->Context(other).get(), get, &read);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(status.error_message(), person.name() + " not found");
+  // Another collectivité does not learn the person exists, nor a CDT whose portfolio no CTG
+  // concerns them (here: no CTG at all).
+  for (const platform::Principal& outsider : {other, cdt}) {
+    status = persons->GetPerson((*server)->Context(outsider).get(), get, &read);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << outsider.subject;
+    EXPECT_EQ(status.error_message(), person.name() + " not found");
+  }
   v1::ErasePersonRequest erase;
   erase.set_name(person.name());
   erase.set_basis(v1::ERASURE_BASIS_DATA_SUBJECT_REQUEST);
@@ -480,7 +483,7 @@ TEST(PersonalDataTest, SealedReadOnlyForAPurposeAndGoneEverywhereOnceErased) {
   ASSERT_TRUE(audit->ListEvents((*server)->Context(admin).get(), history, &events).ok());
   ASSERT_EQ(events.events_size(), 2);
   EXPECT_EQ(events.events(1).type(), "ctg.v1.PersonDataAccessed");
-  EXPECT_EQ(events.events(1).metadata().actor().subject(), "cdt-1");
+  EXPECT_EQ(events.events(1).metadata().actor().subject(), "admin-1");
   for (const v1::AuditEvent& event : events.events()) {
     EXPECT_EQ(event.payload_json().find(family), std::string::npos);
   }
@@ -488,9 +491,22 @@ TEST(PersonalDataTest, SealedReadOnlyForAPurposeAndGoneEverywhereOnceErased) {
   // Erasure: the key goes, reads say erased.
   ASSERT_TRUE(persons->ErasePerson((*server)->Context(employer).get(), erase, &read).ok());
   EXPECT_TRUE(read.erased());
-  ASSERT_TRUE(persons->GetPerson((*server)->Context(cdt).get(), get, &read).ok());
+  ASSERT_TRUE(persons->GetPerson((*server)->Context(admin).get(), get, &read).ok());
   EXPECT_TRUE(read.erased());
   EXPECT_FALSE(read.has_identity());
+  // Erasing again returns the person unchanged, whatever was written meanwhile.
+  for (int i = 0; i < 3; ++i) {
+    v1::CreatePersonRequest another = create;
+    another.mutable_person()->mutable_identity()->set_family_name(absl::StrCat("Autre", i));
+    another.mutable_person()->mutable_identity()->clear_email();
+    v1::Person created;
+    ASSERT_TRUE(persons->CreatePerson((*server)->Context(employer).get(), another, &created).ok());
+    v1::Person again;
+    status = persons->ErasePerson((*server)->Context(employer).get(), erase, &again);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(again.erased());
+    EXPECT_EQ(again.etag(), read.etag());
+  }
   ASSERT_EQ((*server)->Stop(SIGTERM), 0);
 
   // Nowhere in any file of the data, vault or logs: the name, nor its e-mail address.

@@ -4,6 +4,7 @@
 // history is the whole chain, another collectivité sees nothing, and the Caf's queries (the
 // CDT's work queue, the commission's changes) show what they must.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -90,17 +91,17 @@ class StaffingTest : public RegistryTest {
   }
 
   // Proposes a change of personnel on `post` assigning `assignment`, records the CDT's
-  // exchange and applies it; returns the post.
-  static v1::Post Assign(const std::string& post, const std::string& change_id,
-                         const v1::Assignment& assignment, const google::type::Date& date) {
+  // exchange and applies it into `out`; the first failure, if any.
+  static grpc::Status TryAssign(const std::string& post, const std::string& change_id,
+                                const v1::Assignment& assignment, const google::type::Date& date,
+                                v1::Post* out) {
     v1::ProposeChangeRequest propose;
     propose.set_name(post);
     propose.mutable_change()->set_change_id(change_id);
     propose.mutable_change()->set_kind(v1::CHANGE_KIND_PERSONNEL);
     *propose.mutable_change()->mutable_personnel()->add_assign() = assignment;
-    v1::Post out;
-    grpc::Status status = staffing_->ProposeChange(As(Employer()).get(), propose, &out);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    grpc::Status status = staffing_->ProposeChange(As(Employer()).get(), propose, out);
+    if (!status.ok()) return status;
     v1::RecordCdtExchangeRequest exchange;
     exchange.set_name(post);
     exchange.mutable_exchange()->set_change_id(change_id);
@@ -108,15 +109,40 @@ class StaffingTest : public RegistryTest {
     *exchange.mutable_exchange()->mutable_date() = date;
     exchange.mutable_exchange()->set_form(v1::EXCHANGE_FORM_VISIO);
     exchange.mutable_exchange()->set_conclusion("Accord de la CDT sur l'affectation.");
-    status = staffing_->RecordCdtExchange(As(Cdt()).get(), exchange, &out);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    status = staffing_->RecordCdtExchange(As(Cdt()).get(), exchange, out);
+    if (!status.ok()) return status;
     v1::ApplyChangeRequest apply;
     apply.set_name(post);
     apply.set_change_id(change_id);
     *apply.mutable_effective_date() = date;
-    status = staffing_->ApplyChange(As(Employer()).get(), apply, &out);
+    return staffing_->ApplyChange(As(Employer()).get(), apply, out);
+  }
+
+  // TryAssign, which must succeed; returns the post.
+  static v1::Post Assign(const std::string& post, const std::string& change_id,
+                         const v1::Assignment& assignment, const google::type::Date& date) {
+    v1::Post out;
+    grpc::Status status = TryAssign(post, change_id, assignment, date, &out);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return out;
+  }
+
+  // A titulaire assignment of `person` at `etp` from `start`, declaring `activities`.
+  static v1::Assignment TitulaireOf(const std::string& id, const std::string& person, int etp,
+                                    const google::type::Date& start,
+                                    std::vector<std::pair<std::string, int>> activities = {}) {
+    v1::Assignment assignment;
+    assignment.set_assignment_id(id);
+    assignment.set_person(person);
+    assignment.set_type(v1::ASSIGNMENT_TYPE_TITULAIRE);
+    *assignment.mutable_start_date() = start;
+    assignment.set_etp_hundredths(etp);
+    for (const auto& [label, activity_etp] : activities) {
+      v1::OtherActivity* other = assignment.add_other_activities();
+      other->set_label(label);
+      other->set_etp_hundredths(activity_etp);
+    }
+    return assignment;
   }
 
   // The CDT work queue as `who` sees it.
@@ -427,6 +453,48 @@ TEST_F(StaffingTest, AReplacementBeyondFullTimeIsRefusedUnlessAnotherActivityIsR
   EXPECT_EQ(replacement.validation().cdt(), "cdt-1");
   ASSERT_TRUE(staffing_->StartReplacement(As(Employer()).get(), start, &replacement).ok());
   EXPECT_EQ(replacement.status(), v1::REPLACEMENT_STATUS_EN_COURS);
+}
+
+TEST_F(StaffingTest, AnActivityDeclaredWithOneAssignmentCountsForEveryOther) {
+  // X works 0.50 ETP on post c1 and declares 0.40 ETP of another activity there.
+  const std::string person = RegisterPerson();
+  const v1::Post c1 = CreatePost("val-c1", 50);
+  Assign(c1.name(), "affectation-c1",
+         TitulaireOf("titulaire-c1", person, 50, Date(2025, 2, 1),
+                     {{"Coordination enfance-jeunesse", 40}}),
+         Date(2025, 2, 1));
+
+  // 0.50 ETP more on post c2, declaring nothing, would be 1.40 ETP in all.
+  const v1::Post c2 = CreatePost("val-c2", 50);
+  v1::Post out;
+  grpc::Status status = TryAssign(c2.name(), "affectation-c2",
+                                  TitulaireOf("titulaire-c2", person, 50, Date(2025, 3, 3)),
+                                  Date(2025, 3, 3), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+  const google::rpc::ErrorInfo info = InfoOf(status);
+  EXPECT_EQ(info.reason(), "ETP_EXCEEDED");
+  EXPECT_EQ(info.metadata().at("total"), "1.40");
+  EXPECT_EQ(info.metadata().at("rule"), "R-13");
+
+  // 0.10 ETP fits (1.00 in all); the activity stays the person's, so a replacement that
+  // reduces it by its own time finds it, though the latest assignment declared nothing.
+  ASSERT_TRUE(TryAssign(c2.name(), "affectation-c2-bis",
+                        TitulaireOf("titulaire-c2-bis", person, 10, Date(2025, 3, 3)),
+                        Date(2025, 3, 3), &out)
+                  .ok());
+  const v1::Post c3 = CreatePost("val-c3", 100);
+  v1::RequestReplacementRequest request;
+  request.set_replacement_id("remplacement-val-c3");
+  request.mutable_replacement()->set_post(c3.name());
+  request.mutable_replacement()->set_person(person);
+  request.mutable_replacement()->set_etp_hundredths(20);
+  *request.mutable_replacement()->mutable_start_date() = Date(2025, 6, 1);
+  request.mutable_replacement()->mutable_reduction()->set_activity("Coordination enfance-jeunesse");
+  request.mutable_replacement()->mutable_reduction()->set_etp_hundredths(20);
+  v1::Replacement replacement;
+  status = staffing_->RequestReplacement(As(Employer()).get(), request, &replacement);
+  ASSERT_TRUE(status.ok()) << status.error_message() << " " << InfoOf(status).reason();
+  EXPECT_EQ(replacement.status(), v1::REPLACEMENT_STATUS_DEMANDE);
 }
 
 TEST_F(StaffingTest, AChangeNeedsAnExchangeWithTheCdtAndTheHistoryShowsTheWholeChain) {

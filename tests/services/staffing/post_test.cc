@@ -1453,6 +1453,42 @@ const PersonnelCase kPersonnelCases[] = {
      {},
      "ETP_EXCEEDED",
      {{"total", "1.01"}, {"limit", "1.00"}, {"rule", "R-13"}, {"person", kCandidate}}},
+    // The activities are the person's, whichever assignment declared them (issue: an
+    // assignment declaring nothing used to drop the ones declared on another post).
+    {"ActivitiesDeclaredOnAnotherPostCount",
+     [](PostState&, World& w) {
+       w.workloads[kCandidate].assignments.push_back(
+           {"cdc-coteaux", "t-9", 10, Date(2025, 1, 6), {ActivityOf("Coordination jeunesse", 40)}});
+       return Succession(kCandidate, 80);
+     },
+     {},
+     "ETP_EXCEEDED",
+     {{"total", "1.30"}, {"rule", "R-13"}}},
+    {"AnActivityDeclaredTwiceCountsOnce",
+     [](PostState&, World& w) {
+       w.workloads[kCandidate].assignments.push_back(
+           {"cdc-coteaux", "t-9", 10, Date(2025, 1, 6), {ActivityOf("Coordination jeunesse", 10)}});
+       return Succession(kCandidate, 80, {ActivityOf("  Coordination jeunesse ", 10)});
+     },
+     kSuccession, ""},
+    {"TheLatestDeclarationGivesTheActivityItsTime",
+     [](PostState&, World& w) {
+       // Declared at 0.60 on the older assignment, at 0.10 on the new one: 0.10 + 0.10 + 0.80.
+       w.workloads[kCandidate].assignments.push_back(
+           {"cdc-coteaux", "t-9", 10, Date(2025, 1, 6), {ActivityOf("Coordination jeunesse", 60)}});
+       return Succession(kCandidate, 80, {ActivityOf("Coordination jeunesse", 10)});
+     },
+     kSuccession, ""},
+    {"AnOlderDeclarationDoesNotOverrideANewerOne",
+     [](PostState&, World& w) {
+       // The other post's assignment starts after the new one: its 0.60 is the current time.
+       w.workloads[kCandidate].assignments.push_back(
+           {"cdc-coteaux", "t-9", 10, Date(2026, 1, 5), {ActivityOf("Coordination jeunesse", 60)}});
+       return Succession(kCandidate, 80, {ActivityOf("Coordination jeunesse", 10)});
+     },
+     {},
+     "ETP_EXCEEDED",
+     {{"total", "1.50"}}},
     {"ThisPostTrustsItsOwnStream",
      [](PostState&, World& w) {
        // A stale read model still lists the ended assignment on this post: not counted.
