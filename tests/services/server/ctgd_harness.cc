@@ -97,7 +97,7 @@ absl::StatusOr<std::unique_ptr<CtgdProcess>> CtgdProcess::Start(const CtgdOption
   }
   close(out_pipe[1]);
   process->pid_ = pid;
-  // Wait for "ctgd: serving on … port N" and "ctgd: metrics on … (port M)".
+  // Wait for "ctgd: serving on … port N" and "ctgd: metrics on http://HOST:M/metrics".
   std::string output;
   char buffer[512];
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -108,11 +108,16 @@ absl::StatusOr<std::unique_ptr<CtgdProcess>> CtgdProcess::Start(const CtgdOption
     output.append(buffer, static_cast<size_t>(n));
     for (absl::string_view line : absl::StrSplit(output, '\n')) {
       const size_t at = line.find(" port ");
-      if (at == absl::string_view::npos) continue;
-      absl::string_view rest = line.substr(at + 6);
-      rest = rest.substr(0, rest.find_first_of(" )"));
-      if (line.substr(0, 19) == "ctgd: serving on 12") absl::SimpleAtoi(rest, &process->port_);
-      if (line.substr(0, 16) == "ctgd: metrics on") absl::SimpleAtoi(rest, &process->metrics_port_);
+      if (line.substr(0, 19) == "ctgd: serving on 12" && at != absl::string_view::npos) {
+        absl::string_view rest = line.substr(at + 6);
+        rest = rest.substr(0, rest.find(' '));
+        absl::SimpleAtoi(rest, &process->port_);
+      }
+      const size_t path = line.rfind("/metrics");
+      if (line.substr(0, 16) == "ctgd: metrics on" && path != absl::string_view::npos) {
+        absl::string_view address = line.substr(0, path);
+        absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &process->metrics_port_);
+      }
     }
   }
   // Keep draining stdout so ctgd never blocks on a full pipe.
