@@ -369,15 +369,18 @@ absl::Status EventStoreImpl::ReadDataLoss(std::string message) {
 
 absl::Status EventStoreImpl::UnreadableAt(const rocksdb::Status& s, absl::string_view family,
                                           uint64_t position) {
-  const std::string context =
-      absl::StrCat("the ", family, " at position ", position, " are unreadable");
+  return Unreadable(s, absl::StrCat("the ", family, " at position ", position, " are unreadable"));
+}
+
+absl::Status EventStoreImpl::Unreadable(const rocksdb::Status& s, absl::string_view context) {
   if (s.IsCorruption()) return ReadDataLoss(absl::StrCat(context, " (corrupt): ", s.ToString()));
   return FromRocksDb(s, context);
 }
 
 absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
                                                         absl::string_view leaf_bytes,
-                                                        absl::string_view body_bytes) {
+                                                        absl::string_view body_bytes,
+                                                        bool check_leaf) {
   absl::StatusOr<Leaf> decoded_leaf = DecodeLeaf(leaf_bytes);
   if (!decoded_leaf.ok()) {
     return ReadDataLoss(absl::StrCat("the entry at position ", position,
@@ -395,9 +398,7 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
     return ReadDataLoss(
         absl::StrCat("the entry at position ", position, " records position ", leaf.position));
   }
-  if (options_.verify_reads) {
-    RETURN_IF_ERROR(CheckEventAgainstTree(position, leaf_bytes, leaf, *body));
-  }
+  if (options_.verify_reads) RETURN_IF_ERROR(CheckBodyAgainstLeaf(position, leaf, *body));
   RecordedEvent event;
   event.id = leaf.id;
   event.stream = std::move(leaf.stream);
@@ -409,6 +410,9 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
   event.payload.assign(body->payload.data(), body->payload.size());
   event.tags = *std::move(tags);
   event.leaf_hash = tlog::LeafHash(leaf_bytes);
+  if (options_.verify_reads && check_leaf) {
+    RETURN_IF_ERROR(CheckLeafAgainstTree(position, event.leaf_hash));
+  }
   return event;
 }
 
@@ -427,7 +431,7 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(uint64_t position) {
     return ReadDataLoss(absl::StrCat("the payload record at position ", position, " is missing"));
   }
   if (!s.ok()) return UnreadableAt(s, "payloads", position);
-  return MakeEvent(position, leaf, body);
+  return MakeEvent(position, leaf, body, /*check_leaf=*/true);
 }
 
 absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadPositions(
@@ -497,9 +501,10 @@ absl::StatusOr<ReadPage> EventStoreImpl::ReadIndexPage(ColumnFamily family, absl
     }
     numbers.push_back(number);
   }
-  RETURN_IF_ERROR(FromRocksDb(
-      it->status(),
-      absl::StrCat("reading the ", family == kTags ? "tag" : "stream", " index of ", Quoted(name))));
+  if (!it->status().ok()) {
+    return Unreadable(it->status(), absl::StrCat("the ", family == kTags ? "tag" : "stream",
+                                                 " index of ", Quoted(name), " is unreadable"));
+  }
   ReadPage page;
   ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
   // Each entry must point at an event that carries it.
@@ -552,7 +557,10 @@ absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_
       ASSIGN_OR_RETURN(uint64_t position, DecodeNamedKeyNumber(View(it->key())));
       positions.push_back(position);
     }
-    RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("reading the tag index of ", Quoted(*tag))));
+    if (!it->status().ok()) {
+      return Unreadable(it->status(),
+                        absl::StrCat("the tag index of ", Quoted(*tag), " is unreadable"));
+    }
     const bool exhausted = !it->Valid();
     ASSIGN_OR_RETURN(read.events, ReadPositions(positions));
     for (const RecordedEvent& event : read.events) {
@@ -590,10 +598,12 @@ absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_
           absl::StrCat("the payload record at position ", expected, " is missing"));
     }
     ASSIGN_OR_RETURN(RecordedEvent event,
-                     MakeEvent(expected, View(entries->value()), View(payloads->value())));
+                     MakeEvent(expected, View(entries->value()), View(payloads->value()),
+                               /*check_leaf=*/false));
     bytes += event.payload.size() + event.metadata.size();
     read.events.push_back(std::move(event));
   }
+  if (options_.verify_reads) RETURN_IF_ERROR(CheckRangeAgainstTree(read.events));
   read.next = expected;
   return read;
 }
@@ -831,62 +841,115 @@ std::optional<tlog::Hash> EventStoreImpl::KnownNode(int level, uint64_t index) {
   return std::nullopt;
 }
 
-// From the leaf up: each parent is computed from the node below and its sibling (known, or
-// read from the tree), until a node known to be correct, which the computed one must equal.
-// The nodes met on the way are then known too, so the next event's walk stops lower: a
-// sequential read costs about one tree read per event.
-absl::Status EventStoreImpl::CheckEventAgainstTree(uint64_t position, absl::string_view leaf_bytes,
-                                                   const Leaf& leaf, const BodyView& body) {
-  auto mismatch = [&](absl::string_view why) {
-    return ReadDataLoss(absl::StrCat("the event at position ", position,
-                                     " does not match the log's tree: ", why));
-  };
+absl::Status EventStoreImpl::TreeMismatch(uint64_t position, absl::string_view why) {
+  return ReadDataLoss(
+      absl::StrCat("the event at position ", position, " does not match the log's tree: ", why));
+}
+
+absl::Status EventStoreImpl::CheckBodyAgainstLeaf(uint64_t position, const Leaf& leaf,
+                                                  const BodyView& body) {
   if (tlog::Sha256(body.metadata) != leaf.metadata_digest) {
-    return mismatch("its metadata differs from the digest in its entry");
+    return TreeMismatch(position, "its metadata differs from the digest in its entry");
   }
   if (tlog::Sha256(body.payload) != leaf.payload_digest) {
-    return mismatch("its payload differs from the digest in its entry");
+    return TreeMismatch(position, "its payload differs from the digest in its entry");
   }
   if (tlog::Sha256(body.tags_encoding) != leaf.tags_digest) {
-    return mismatch("its tags differ from the digest in its entry");
+    return TreeMismatch(position, "its tags differ from the digest in its entry");
   }
-  auto stored = [&](int level, uint64_t index) -> absl::StatusOr<tlog::Hash> {
-    absl::StatusOr<tlog::Hash> node = PerfectNode(level, index);
-    if (absl::IsDataLoss(node.status())) return mismatch(node.status().message());
-    return node;
-  };
-  tlog::Hash hash = tlog::LeafHash(leaf_bytes);
-  std::optional<tlog::Hash> known = KnownNode(0, position);
+  return absl::OkStatus();
+}
+
+// From the node up: each parent is computed from the node below and its sibling (known, or
+// read from the tree), until a node known to be correct, which the computed one must equal.
+// The nodes met on the way are then known too, so the next walk stops lower.
+absl::StatusOr<bool> EventStoreImpl::WalkToKnownNode(uint64_t position, int level,
+                                                     uint64_t index, tlog::Hash hash) {
   std::vector<std::pair<NodeId, tlog::Hash>> met;  // known once the walk ends well
-  int level = 0;
-  if (!known.has_value()) {
-    ASSIGN_OR_RETURN(tlog::Hash stored_leaf, stored(0, position));
-    if (stored_leaf != hash) return mismatch("its leaf hash differs from the stored tree");
-    // Appended since open: this process wrote the leaf hash and every node above it.
-    if (position >= opened_size_) return absl::OkStatus();
-    met.emplace_back(NodeId(0, position), hash);
-    for (uint64_t index = position; !known.has_value(); index >>= 1, ++level) {
-      if (level == 63) return mismatch("no trusted tree node covers it");
-      std::optional<tlog::Hash> sibling = KnownNode(level, index ^ 1);
-      if (!sibling.has_value()) {
-        ASSIGN_OR_RETURN(sibling, stored(level, index ^ 1));
-        met.emplace_back(NodeId(level, index ^ 1), *sibling);
+  std::optional<tlog::Hash> known = KnownNode(level, index);
+  if (!known.has_value()) met.emplace_back(NodeId(level, index), hash);
+  for (; !known.has_value(); index >>= 1, ++level) {
+    if (level == 63) return TreeMismatch(position, "no trusted tree node covers it");
+    std::optional<tlog::Hash> sibling = KnownNode(level, index ^ 1);
+    if (!sibling.has_value()) {
+      absl::StatusOr<tlog::Hash> stored = PerfectNode(level, index ^ 1);
+      if (absl::IsDataLoss(stored.status())) {
+        return TreeMismatch(position, stored.status().message());
       }
-      hash = (index & 1) != 0 ? tlog::NodeHash(*sibling, hash) : tlog::NodeHash(hash, *sibling);
-      known = KnownNode(level + 1, index >> 1);
-      if (!known.has_value()) met.emplace_back(NodeId(level + 1, index >> 1), hash);
+      RETURN_IF_ERROR(stored.status());
+      sibling = *stored;
+      met.emplace_back(NodeId(level, index ^ 1), *sibling);
     }
+    hash = (index & 1) != 0 ? tlog::NodeHash(*sibling, hash) : tlog::NodeHash(hash, *sibling);
+    known = KnownNode(level + 1, index >> 1);
+    if (!known.has_value()) met.emplace_back(NodeId(level + 1, index >> 1), hash);
   }
-  if (*known != hash) {
-    return mismatch(level == 0 ? "its leaf hash differs from the stored tree"
-                               : "its leaf hash and the stored tree nodes beside its path do "
-                                 "not lead to the signed root");
-  }
+  if (*known != hash) return false;
   absl::MutexLock lock(&verified_mu_);
   if (verified_nodes_.size() + met.size() > options_.verified_node_cache_entries) {
     verified_nodes_.clear();
   }
   verified_nodes_.insert(met.begin(), met.end());
+  return true;
+}
+
+absl::Status EventStoreImpl::CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash) {
+  if (std::optional<tlog::Hash> known = KnownNode(0, position); known.has_value()) {
+    if (*known == leaf_hash) return absl::OkStatus();
+    return TreeMismatch(position, "its leaf hash differs from the stored tree");
+  }
+  absl::StatusOr<tlog::Hash> stored = PerfectNode(0, position);
+  if (absl::IsDataLoss(stored.status())) return TreeMismatch(position, stored.status().message());
+  RETURN_IF_ERROR(stored.status());
+  if (*stored != leaf_hash) return TreeMismatch(position, "its leaf hash differs from the stored tree");
+  // Appended since open: this process wrote the leaf hash and every node above it.
+  if (position >= opened_size_) return absl::OkStatus();
+  ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, 0, position, leaf_hash));
+  if (reached) return absl::OkStatus();
+  return TreeMismatch(position,
+                      "its leaf hash and the stored tree nodes beside its path do not lead to "
+                      "the signed root");
+}
+
+// Consecutive events: each largest aligned block of them is hashed in memory up to its root,
+// which is then walked up like a leaf, so a page of the log costs a few tree reads in all.
+// A block that fails is checked event by event, to name the first bad one.
+absl::Status EventStoreImpl::CheckRangeAgainstTree(const std::vector<RecordedEvent>& events) {
+  if (events.empty()) return absl::OkStatus();
+  const uint64_t first = events.front().position;
+  const uint64_t end = first + events.size();
+  for (uint64_t position = first; position < end;) {
+    const uint64_t limit = std::min(end, opened_size_);
+    int level = 0;
+    while (level < 62 && position % (uint64_t{2} << level) == 0 &&
+           position + (uint64_t{2} << level) <= limit) {
+      ++level;
+    }
+    const uint64_t count = uint64_t{1} << level;
+    if (position >= limit) {  // appended since open: one by one
+      RETURN_IF_ERROR(CheckLeafAgainstTree(position, events[position - first].leaf_hash));
+      ++position;
+      continue;
+    }
+    std::vector<tlog::Hash> nodes;
+    nodes.reserve(count);
+    for (uint64_t p = position; p < position + count; ++p) {
+      nodes.push_back(events[p - first].leaf_hash);
+    }
+    for (size_t width = nodes.size(); width > 1; width /= 2) {
+      for (size_t i = 0; i < width / 2; ++i) nodes[i] = tlog::NodeHash(nodes[2 * i], nodes[2 * i + 1]);
+    }
+    ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, level, position >> level, nodes[0]));
+    if (!reached) {
+      for (uint64_t p = position; p < position + count; ++p) {
+        RETURN_IF_ERROR(CheckLeafAgainstTree(p, events[p - first].leaf_hash));
+      }
+      return TreeMismatch(position, absl::StrCat("the events at positions ", position, "..",
+                                                 position + count - 1,
+                                                 " do not lead to the signed root"));
+    }
+    position += count;
+  }
   return absl::OkStatus();
 }
 

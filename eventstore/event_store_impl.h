@@ -195,20 +195,30 @@ class EventStoreImpl final : public EventStore {
   absl::StatusOr<ReadPage> ReadIndexPage(ColumnFamily family, absl::string_view name, uint64_t from,
                                          uint64_t end, Direction direction, size_t limit);
   absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position);
+  // The event of these records. With Options::verify_reads, its body is checked against the
+  // digests of its leaf, and, if `check_leaf`, its leaf hash against the tree (else the
+  // caller checks it, e.g. CheckRangeAgainstTree).
   absl::StatusOr<RecordedEvent> MakeEvent(uint64_t position, absl::string_view leaf_bytes,
-                                          absl::string_view body_bytes);
+                                          absl::string_view body_bytes, bool check_leaf);
   // DATA_LOSS with `message`, counted in integrity_failures_: what reads return when the
   // store's contents are wrong.
   absl::Status ReadDataLoss(std::string message);
-  // The per-read check (Options::verify_reads) of the event at `position`: its body against
-  // the digests of its leaf, and its leaf hash through the tree to a trusted node.
-  absl::Status CheckEventAgainstTree(uint64_t position, absl::string_view leaf_bytes,
-                                     const Leaf& leaf, const BodyView& body);
+  absl::Status TreeMismatch(uint64_t position, absl::string_view why);
+  // The per-read check (Options::verify_reads): an event's body against the digests of its
+  // leaf; its leaf hash through the tree to a trusted node; a run of consecutive events.
+  absl::Status CheckBodyAgainstLeaf(uint64_t position, const Leaf& leaf, const BodyView& body);
+  absl::Status CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash);
+  absl::Status CheckRangeAgainstTree(const std::vector<RecordedEvent>& events);
+  // Walks up from node (level, index) whose computed hash is `hash` to a known node: true if
+  // they are equal; errors name `position`.
+  absl::StatusOr<bool> WalkToKnownNode(uint64_t position, int level, uint64_t index,
+                                       tlog::Hash hash);
   // Sets up trusted_nodes_ once Open's checks passed.
   absl::Status LoadTrustedNodes();
   // A read's error for RocksDB status `s` met reading `family` at `position`: a corrupt
   // block is DATA_LOSS saying so (counted), anything else the converted status.
   absl::Status UnreadableAt(const rocksdb::Status& s, absl::string_view family, uint64_t position);
+  absl::Status Unreadable(const rocksdb::Status& s, absl::string_view context);
   // A node known to be correct: trusted, or checked by an earlier read.
   std::optional<tlog::Hash> KnownNode(int level, uint64_t index);
   // Verify's index checks (see Verify): a finding is where (if known) and what.
