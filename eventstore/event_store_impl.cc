@@ -817,16 +817,57 @@ const tlog::VerifierKey& EventStoreImpl::verifier_key() const { return key_->ver
 
 absl::Status EventStoreImpl::LoadTrustedNodes() {
   opened_size_ = Size();
+  const uint64_t signed_size = signed_size_.load();
+  // The base level: the lowest with at most 2^16 nodes, all read now in one pass, so that a
+  // read's walk needs at most `base` sibling lookups. If the pass fails, walks go further up.
+  constexpr uint64_t kMaxBaseNodes = 1 << 16;
+  int base = 0;
+  while ((opened_size_ >> base) > kMaxBaseNodes) ++base;
+  std::vector<tlog::Hash> base_nodes;
+  {
+    const std::string upper = TreeKey(base, opened_size_ >> base);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kTree)));
+    for (it->Seek(TreeKey(base, 0)); it->Valid(); it->Next()) {
+      absl::StatusOr<tlog::Hash> hash = tlog::HashFromBytes(View(it->value()));
+      if (it->key() != TreeKey(base, base_nodes.size()) || !hash.ok()) break;
+      base_nodes.push_back(*hash);
+    }
+    if (!it->status().ok() || base_nodes.size() != (opened_size_ >> base)) base_nodes.clear();
+  }
   // The perfect subtrees of the signed tree and of the tree at open: one per set bit of the
   // size, largest (leftmost) first. Open checked their roots against the checkpoint's
-  // signature and against the frontier.
-  for (const uint64_t size : {signed_size_.load(), opened_size_}) {
+  // signature and against the frontier. Under each one at or above the base level, the nodes
+  // computed from the base nodes are trusted too if they lead to it; under the tree at open,
+  // only those past the signed size (the signed tree's own cover the rest).
+  for (const uint64_t size : {signed_size, opened_size_}) {
     uint64_t covered = 0;
     for (int level = 63; level >= 0; --level) {
       if (((size >> level) & 1) == 0) continue;
       const uint64_t index = covered >> level;
       ASSIGN_OR_RETURN(tlog::Hash hash, PerfectNode(level, index));
       trusted_nodes_.emplace(NodeId(level, index), hash);
+      if (level >= base && !base_nodes.empty()) {
+        std::vector<std::pair<NodeId, tlog::Hash>> computed;
+        uint64_t first = covered >> base;
+        std::vector<tlog::Hash> row(base_nodes.begin() + first,
+                                    base_nodes.begin() + first + (uint64_t{1} << (level - base)));
+        for (int l = base;; ++l, first >>= 1) {
+          for (size_t i = 0; i < row.size(); ++i) computed.emplace_back(NodeId(l, first + i), row[i]);
+          if (row.size() == 1) break;
+          for (size_t i = 0; i < row.size() / 2; ++i) row[i] = tlog::NodeHash(row[2 * i], row[2 * i + 1]);
+          row.resize(row.size() / 2);
+        }
+        if (row[0] == hash) {
+          for (const auto& [id, node] : computed) {
+            if (size == signed_size || (id.second << id.first) >= signed_size) {
+              trusted_nodes_.emplace(id, node);
+            }
+          }
+        }
+      }
       covered += uint64_t{1} << level;
     }
   }
