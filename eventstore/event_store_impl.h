@@ -311,6 +311,8 @@ class EventStoreImpl final : public EventStore {
   using NodeId = std::pair<int, uint64_t>;
   absl::flat_hash_map<NodeId, tlog::Hash> trusted_nodes_;
   uint64_t opened_size_ = 0;
+  // The level whose nodes (and those above) open checked: a read's leaf is hashed up to it.
+  int base_level_ = 0;
   // Nodes that a read has checked against a trusted node (level 0: stored leaf hashes equal to
   // the recomputed ones), so that later reads stop there.
   absl::Mutex verified_mu_;

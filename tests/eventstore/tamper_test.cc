@@ -265,6 +265,48 @@ TEST_F(StoreTest, EveryReadOfAHealthyStorePassesTheTreeCheck) {
   EXPECT_EQ(store_->IntegrityFailures(), 0u);
 }
 
+// Past 2^17 events the open checks the tree from level 2 up, and a read hashes its leaf's
+// block of four up to there: an entry rewritten alone, or with its leaf node, still fails.
+TEST_F(StoreTest, TheTreeCheckOfALargeStoreHashesBaseBlocks) {
+  options_.sync = false;
+  Reopen();
+  constexpr int kAppends = 140;
+  for (int i = 0; i < kAppends; ++i) {
+    std::vector<EventData> events;
+    for (int j = 0; j < 1000; ++j) events.push_back(MakeEvent("test.Event", absl::StrCat(i, "-", j)));
+    ASSERT_OK(store_->Append(absl::StrCat("big-", i), ExpectedRevision::Any(), std::move(events))
+                  .status());
+  }
+  ASSERT_OK(store_->Close());
+  constexpr uint64_t kAltered = 100001;
+  {
+    RawLog log(dir_.Sub("store/log"));
+    log.Change("entries", PositionKey(kAltered), [](std::string* v) { (*v)[v->size() - 100] ^= 1; });
+  }
+  Reopen();
+  for (uint64_t position : {0, 3, 100000, 100002, 139999}) {
+    EXPECT_OK(store_->GetEvent(position).status()) << position;
+  }
+  EXPECT_OK(store_->ReadLog(0, Direction::kForward, 1000).status());
+  EXPECT_THAT(store_->GetEvent(kAltered),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("position 100001")));
+  ASSERT_OK(store_->Close());
+  {
+    RawLog log(dir_.Sub("store/log"));
+    log.Put("tree", TreeKey(0, kAltered),
+            std::string(tlog::HashBytes(tlog::LeafHash(log.Get("entries", PositionKey(kAltered))))));
+  }
+  Reopen();
+  EXPECT_THAT(store_->GetEvent(kAltered),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("position 100001 does not match the log's tree")));
+  // Its neighbour's block no longer leads to the trusted node either: like Verify ("positions
+  // 100000..100001"), a page names the first event of the block.
+  EXPECT_THAT(store_->ReadLog(99990, Direction::kForward, 100),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("position 100000 does not match the log's tree")));
+}
+
 // Start-up and read errors say what is wrong and where (not "the payload is missing" for a
 // deleted entry or a corrupt file).
 TEST_F(StoreTest, ReadErrorsNameWhatIsMissingOrCorrupt) {
