@@ -377,10 +377,9 @@ absl::Status EventStoreImpl::Unreadable(const rocksdb::Status& s, absl::string_v
   return FromRocksDb(s, context);
 }
 
-absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
-                                                        absl::string_view leaf_bytes,
-                                                        absl::string_view body_bytes,
-                                                        bool check_leaf) {
+absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(
+    uint64_t position, absl::string_view leaf_bytes, absl::string_view body_bytes, bool check_leaf,
+    std::unique_ptr<rocksdb::Iterator>* tree) {
   absl::StatusOr<Leaf> decoded_leaf = DecodeLeaf(leaf_bytes);
   if (!decoded_leaf.ok()) {
     return ReadDataLoss(absl::StrCat("the entry at position ", position,
@@ -411,12 +410,13 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
   event.tags = *std::move(tags);
   event.leaf_hash = tlog::LeafHash(leaf_bytes);
   if (options_.verify_reads && check_leaf) {
-    RETURN_IF_ERROR(CheckLeafAgainstTree(position, event.leaf_hash));
+    RETURN_IF_ERROR(CheckLeafAgainstTree(position, event.leaf_hash, tree));
   }
   return event;
 }
 
-absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(uint64_t position) {
+absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(
+    uint64_t position, std::unique_ptr<rocksdb::Iterator>* tree) {
   const std::string key = PositionKey(position);
   std::string leaf;
   std::string body;
@@ -431,16 +431,17 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(uint64_t position) {
     return ReadDataLoss(absl::StrCat("the payload record at position ", position, " is missing"));
   }
   if (!s.ok()) return UnreadableAt(s, "payloads", position);
-  return MakeEvent(position, leaf, body, /*check_leaf=*/true);
+  return MakeEvent(position, leaf, body, /*check_leaf=*/true, tree);
 }
 
 absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadPositions(
     const std::vector<uint64_t>& positions) {
   std::vector<RecordedEvent> events;
   events.reserve(positions.size());
+  std::unique_ptr<rocksdb::Iterator> tree;  // one cursor for every event's tree check
   size_t bytes = 0;
   for (uint64_t position : positions) {
-    ASSIGN_OR_RETURN(RecordedEvent event, ReadEventAt(position));
+    ASSIGN_OR_RETURN(RecordedEvent event, ReadEventAt(position, &tree));
     bytes += event.payload.size() + event.metadata.size();
     events.push_back(std::move(event));
     if (bytes >= options_.max_read_bytes) break;
@@ -938,7 +939,8 @@ absl::StatusOr<bool> EventStoreImpl::WalkToKnownNode(uint64_t position, int leve
 // Below the base level, the leaves of the event's base block are read in one pass (they are
 // neighbours in `tree`), hashed up with the event's own leaf hash in its place, and the result
 // must equal the trusted base node: one seek per event.
-absl::Status EventStoreImpl::CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash) {
+absl::Status EventStoreImpl::CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash,
+                                                  std::unique_ptr<rocksdb::Iterator>* tree) {
   if (std::optional<tlog::Hash> known = KnownNode(0, position); known.has_value()) {
     if (*known == leaf_hash) return absl::OkStatus();
     return TreeMismatch(position, "its leaf hash differs from the stored tree");
@@ -959,14 +961,13 @@ absl::Status EventStoreImpl::CheckLeafAgainstTree(uint64_t position, const tlog:
     ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, 0, position, leaf_hash));
     if (reached) return absl::OkStatus();
   } else {
-    const std::string upper = TreeKey(0, end);
-    rocksdb::Slice upper_slice(upper);
-    rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kTree)));
+    std::unique_ptr<rocksdb::Iterator> own;
+    std::unique_ptr<rocksdb::Iterator>& cursor = tree != nullptr ? *tree : own;
+    if (cursor == nullptr) cursor.reset(db_->NewIterator(rocksdb::ReadOptions(), cf(kTree)));
+    rocksdb::Iterator* it = cursor.get();
     std::vector<tlog::Hash> leaves;
     leaves.reserve(end - first);
-    for (it->Seek(TreeKey(0, first)); it->Valid(); it->Next()) {
+    for (it->Seek(TreeKey(0, first)); it->Valid() && leaves.size() < end - first; it->Next()) {
       const uint64_t p = first + leaves.size();
       absl::StatusOr<tlog::Hash> stored = tlog::HashFromBytes(View(it->value()));
       if (it->key() != TreeKey(0, p) || !stored.ok()) break;

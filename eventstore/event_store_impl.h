@@ -194,12 +194,16 @@ class EventStoreImpl final : public EventStore {
   // towards `end` (exclusive; UINT64_MAX for no bound) in `direction`.
   absl::StatusOr<ReadPage> ReadIndexPage(ColumnFamily family, absl::string_view name, uint64_t from,
                                          uint64_t end, Direction direction, size_t limit);
-  absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position);
+  // The event at `position`; `tree`, if given, is the cursor its tree check reuses (created on
+  // first use).
+  absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position,
+                                            std::unique_ptr<rocksdb::Iterator>* tree = nullptr);
   // The event of these records. With Options::verify_reads, its body is checked against the
   // digests of its leaf, and, if `check_leaf`, its leaf hash against the tree (else the
   // caller checks it, e.g. CheckRangeAgainstTree).
   absl::StatusOr<RecordedEvent> MakeEvent(uint64_t position, absl::string_view leaf_bytes,
-                                          absl::string_view body_bytes, bool check_leaf);
+                                          absl::string_view body_bytes, bool check_leaf,
+                                          std::unique_ptr<rocksdb::Iterator>* tree = nullptr);
   // DATA_LOSS with `message`, counted in integrity_failures_: what reads return when the
   // store's contents are wrong.
   absl::Status ReadDataLoss(std::string message);
@@ -207,7 +211,8 @@ class EventStoreImpl final : public EventStore {
   // The per-read check (Options::verify_reads): an event's body against the digests of its
   // leaf; its leaf hash through the tree to a trusted node; a run of consecutive events.
   absl::Status CheckBodyAgainstLeaf(uint64_t position, const Leaf& leaf, const BodyView& body);
-  absl::Status CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash);
+  absl::Status CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash,
+                                    std::unique_ptr<rocksdb::Iterator>* tree = nullptr);
   absl::Status CheckRangeAgainstTree(const std::vector<RecordedEvent>& events);
   // Walks up from node (level, index) whose computed hash is `hash` to a known node: true if
   // they are equal; errors name `position`.
