@@ -879,7 +879,7 @@ absl::Status EventStoreImpl::LoadTrustedNodes() {
 std::optional<tlog::Hash> EventStoreImpl::KnownNode(int level, uint64_t index) {
   const NodeId id(level, index);
   if (auto it = trusted_nodes_.find(id); it != trusted_nodes_.end()) return it->second;
-  absl::MutexLock lock(&verified_mu_);
+  absl::ReaderMutexLock lock(&verified_mu_);
   if (auto it = verified_nodes_.find(id); it != verified_nodes_.end()) return it->second;
   return std::nullopt;
 }
@@ -985,7 +985,13 @@ absl::Status EventStoreImpl::CheckLeafAgainstTree(uint64_t position, const tlog:
       for (size_t i = 0; i < width / 2; ++i) leaves[i] = tlog::NodeHash(leaves[2 * i], leaves[2 * i + 1]);
     }
     ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, base_level_, block, leaves[0]));
-    if (reached) return absl::OkStatus();
+    if (reached) {
+      // Known from now on: the next read of this event (a hot one) costs no tree read.
+      absl::MutexLock lock(&verified_mu_);
+      if (verified_nodes_.size() >= options_.verified_node_cache_entries) verified_nodes_.clear();
+      verified_nodes_.emplace(NodeId(0, position), leaf_hash);
+      return absl::OkStatus();
+    }
   }
   return TreeMismatch(position,
                       "its leaf hash and the stored tree nodes beside its path do not lead to "
