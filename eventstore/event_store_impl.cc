@@ -688,6 +688,10 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::FindEvent(const EventId& id) {
   if (!leaf.has_value() || position >= Size()) {
     return absl::NotFoundError(absl::StrCat("no event with id ", EventIdToString(id)));
   }
+  if (leaf->id != id) {
+    return ReadDataLoss(absl::StrCat("the id index maps event id ", EventIdToString(id),
+                                     " to position ", position, ", which holds another event"));
+  }
   return ReadEventAt(position);
 }
 

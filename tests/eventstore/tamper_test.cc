@@ -141,6 +141,11 @@ absl::Status ReadOddTag(EventStore& store) {
   return store.ReadTag("tag:odd", 0, Direction::kForward, 100).status();
 }
 absl::Status GetBadEvent(EventStore& store) { return store.GetEvent(kBad).status(); }
+absl::Status FindBadEventById(EventStore& store) {
+  absl::StatusOr<RecordedEvent> event = store.GetEvent(kBad);
+  if (!event.ok()) return event.status();
+  return store.FindEvent(event->id).status();
+}
 
 std::vector<TamperCase> Cases() {
   const std::string bad_key = PositionKey(kBad);
@@ -200,6 +205,15 @@ std::vector<TamperCase> Cases() {
          log.Delete("ids", std::string(reinterpret_cast<const char*>(leaf->id.data()), 16));
        },
        kBad, "the id index has no entry for the event", nullptr, ""},
+      {"id_index_entry_repointed",
+       [=](RawLog& log) {
+         absl::StatusOr<Leaf> leaf = DecodeLeaf(log.Get("entries", bad_key));
+         ASSERT_TRUE(leaf.ok()) << leaf.status();
+         log.Put("ids", std::string(reinterpret_cast<const char*>(leaf->id.data()), 16),
+                 PositionKey(9));
+       },
+       kBad, "the id index entry of the event points at position 9", FindBadEventById,
+       "to position 9, which holds another event"},
       {"tags_sst_byte_flipped",
        [](RawLog& log) { FlipByte(log.FlushedFile("tags"), 20); }, 0, "corrupt", ReadOddTag, "Corruption"},
       {"payloads_sst_byte_flipped",
