@@ -184,9 +184,17 @@ class EventStore {
 
   // Recomputes every leaf from the stored records and payloads, checks them against the
   // stored tree, recomputes the root and compares it with the stored tree and the latest
-  // checkpoint. Reports the first bad position. Runs while the store serves reads and
-  // appends (it checks the log as it was when Verify started). Errors are I/O failures only.
+  // checkpoint; checks that every event is in the stream, tag and id indexes it belongs to
+  // and that every index entry points at an event that carries it; then checks the
+  // checksums of every RocksDB file. Reports the first bad position (none for a corrupt
+  // file no event read needed). Runs while the store serves reads and appends (it checks the
+  // log as it was when Verify started). Errors are I/O failures only.
   virtual absl::StatusOr<VerifyReport> Verify() = 0;
+
+  // How many reads failed with DATA_LOSS since the store opened: an event that did not
+  // match its entry or the tree (Options::verify_reads), an index entry that did not match
+  // its event, a missing or unreadable record.
+  virtual uint64_t IntegrityFailures() const = 0;
 
   // Takes an online backup into `backup_dir` (RocksDB BackupEngine, incremental), with a
   // freshly signed checkpoint stored as its metadata, then verifies the backup's file

@@ -85,6 +85,13 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 
 absl::Status ClosedError() { return absl::FailedPreconditionError("the event store is closed"); }
 
+// A stream name or tag for an error message: quoted, at most 64 bytes of it.
+std::string Quoted(absl::string_view name) {
+  constexpr size_t kMaxQuoted = 64;
+  if (name.size() <= kMaxQuoted) return absl::StrCat("'", name, "'");
+  return absl::StrCat("'", name.substr(0, kMaxQuoted), "...'");
+}
+
 // A thread running `body`, named `name` (at most 15 characters) for top -H, perf and gdb.
 std::thread StartNamedThread(const char* name, std::function<void()> body) {
   return std::thread([name, body = std::move(body)] {
@@ -190,6 +197,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStoreImpl::OpenImpl(absl::strin
   std::unique_ptr<EventStoreImpl> store(new EventStoreImpl(std::string(dir), options));
   RETURN_IF_ERROR(store->OpenDatabase());
   RETURN_IF_ERROR(store->CheckAgainstCheckpoint());
+  RETURN_IF_ERROR(store->LoadTrustedNodes());
   // Named for top -H, perf and gdb.
   store->sequencer_ = StartNamedThread("es-sequencer", [s = store.get()] { s->SequencerLoop(); });
   store->writer_ = StartNamedThread("es-writer", [s = store.get()] { s->WriterLoop(); });
@@ -354,16 +362,42 @@ size_t EventStoreImpl::ClampCount(size_t max_count) const {
   return std::min(max_count, options_.max_read_count);
 }
 
-absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
-                                                        absl::string_view leaf_bytes,
-                                                        absl::string_view body_bytes) const {
-  ASSIGN_OR_RETURN(Leaf leaf, DecodeLeaf(leaf_bytes));
-  ASSIGN_OR_RETURN(BodyView body, DecodeBody(body_bytes));
-  ASSIGN_OR_RETURN(std::vector<std::string> tags, DecodeTags(body.tags_encoding));
+absl::Status EventStoreImpl::ReadDataLoss(std::string message) {
+  integrity_failures_.fetch_add(1);
+  return absl::DataLossError(std::move(message));
+}
+
+absl::Status EventStoreImpl::UnreadableAt(const rocksdb::Status& s, absl::string_view family,
+                                          uint64_t position) {
+  return Unreadable(s, absl::StrCat("the ", family, " at position ", position, " are unreadable"));
+}
+
+absl::Status EventStoreImpl::Unreadable(const rocksdb::Status& s, absl::string_view context) {
+  if (s.IsCorruption()) return ReadDataLoss(absl::StrCat(context, " (corrupt): ", s.ToString()));
+  return FromRocksDb(s, context);
+}
+
+absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(
+    uint64_t position, absl::string_view leaf_bytes, absl::string_view body_bytes, bool check_leaf,
+    std::unique_ptr<rocksdb::Iterator>* tree) {
+  absl::StatusOr<Leaf> decoded_leaf = DecodeLeaf(leaf_bytes);
+  if (!decoded_leaf.ok()) {
+    return ReadDataLoss(absl::StrCat("the entry at position ", position,
+                                     " is malformed: ", decoded_leaf.status().message()));
+  }
+  Leaf& leaf = *decoded_leaf;
+  absl::StatusOr<BodyView> body = DecodeBody(body_bytes);
+  absl::StatusOr<std::vector<std::string>> tags =
+      body.ok() ? DecodeTags(body->tags_encoding) : body.status();
+  if (!tags.ok()) {
+    return ReadDataLoss(absl::StrCat("the payload record at position ", position,
+                                     " is malformed: ", tags.status().message()));
+  }
   if (leaf.position != position) {
-    return absl::DataLossError(
+    return ReadDataLoss(
         absl::StrCat("the entry at position ", position, " records position ", leaf.position));
   }
+  if (options_.verify_reads) RETURN_IF_ERROR(CheckBodyAgainstLeaf(position, leaf, *body));
   RecordedEvent event;
   event.id = leaf.id;
   event.stream = std::move(leaf.stream);
@@ -371,32 +405,43 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::MakeEvent(uint64_t position,
   event.position = position;
   event.recorded_time = absl::FromUnixMicros(leaf.recorded_time_us);
   event.type = std::move(leaf.type);
-  event.metadata.assign(body.metadata.data(), body.metadata.size());
-  event.payload.assign(body.payload.data(), body.payload.size());
-  event.tags = std::move(tags);
+  event.metadata.assign(body->metadata.data(), body->metadata.size());
+  event.payload.assign(body->payload.data(), body->payload.size());
+  event.tags = *std::move(tags);
   event.leaf_hash = tlog::LeafHash(leaf_bytes);
+  if (options_.verify_reads && check_leaf) {
+    RETURN_IF_ERROR(CheckLeafAgainstTree(position, event.leaf_hash, tree));
+  }
   return event;
 }
 
-absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(uint64_t position) {
+absl::StatusOr<RecordedEvent> EventStoreImpl::ReadEventAt(
+    uint64_t position, std::unique_ptr<rocksdb::Iterator>* tree) {
   const std::string key = PositionKey(position);
   std::string leaf;
   std::string body;
   rocksdb::ReadOptions ro;
-  RETURN_IF_ERROR(FromRocksDb(db_->Get(ro, cf(kEntries), key, &leaf),
-                              absl::StrCat("reading the entry at position ", position)));
-  RETURN_IF_ERROR(FromRocksDb(db_->Get(ro, cf(kPayloads), key, &body),
-                              absl::StrCat("reading the payload at position ", position)));
-  return MakeEvent(position, leaf, body);
+  rocksdb::Status s = db_->Get(ro, cf(kEntries), key, &leaf);
+  if (s.IsNotFound()) {
+    return ReadDataLoss(absl::StrCat("the entry at position ", position, " is missing"));
+  }
+  if (!s.ok()) return UnreadableAt(s, "entries", position);
+  s = db_->Get(ro, cf(kPayloads), key, &body);
+  if (s.IsNotFound()) {
+    return ReadDataLoss(absl::StrCat("the payload record at position ", position, " is missing"));
+  }
+  if (!s.ok()) return UnreadableAt(s, "payloads", position);
+  return MakeEvent(position, leaf, body, /*check_leaf=*/true, tree);
 }
 
 absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadPositions(
     const std::vector<uint64_t>& positions) {
   std::vector<RecordedEvent> events;
   events.reserve(positions.size());
+  std::unique_ptr<rocksdb::Iterator> tree;  // one cursor for every event's tree check
   size_t bytes = 0;
   for (uint64_t position : positions) {
-    ASSIGN_OR_RETURN(RecordedEvent event, ReadEventAt(position));
+    ASSIGN_OR_RETURN(RecordedEvent event, ReadEventAt(position, &tree));
     bytes += event.payload.size() + event.metadata.size();
     events.push_back(std::move(event));
     if (bytes >= options_.max_read_bytes) break;
@@ -439,18 +484,46 @@ absl::StatusOr<ReadPage> EventStoreImpl::ReadIndexPage(ColumnFamily family, absl
   for (; it->Valid() && numbers.size() < limit;
        direction == Direction::kForward ? it->Next() : it->Prev()) {
     ASSIGN_OR_RETURN(uint64_t number, DecodeNamedKeyNumber(View(it->key())));
-    numbers.push_back(number);
     if (family == kTags) {
       positions.push_back(number);
-    } else if (it->value().size() == 8) {
-      positions.push_back(GetBigEndian64(View(it->value())));
     } else {
-      return absl::DataLossError("malformed stream index entry");
+      // Revisions are gap-free: the page holds from, from ± 1, ...
+      const uint64_t revision = direction == Direction::kForward ? from + numbers.size()
+                                                                 : from - numbers.size();
+      if (number != revision) {
+        return ReadDataLoss(absl::StrCat("the stream index of ", Quoted(name),
+                                         " has no entry for revision ", revision));
+      }
+      if (it->value().size() != 8) {
+        return ReadDataLoss(absl::StrCat("the stream index entry for revision ", number,
+                                         " of stream ", Quoted(name), " is malformed"));
+      }
+      positions.push_back(GetBigEndian64(View(it->value())));
     }
+    numbers.push_back(number);
   }
-  RETURN_IF_ERROR(FromRocksDb(it->status(), "reading an index"));
+  if (!it->status().ok()) {
+    return Unreadable(it->status(), absl::StrCat("the ", family == kTags ? "tag" : "stream",
+                                                 " index of ", Quoted(name), " is unreadable"));
+  }
   ReadPage page;
   ASSIGN_OR_RETURN(page.events, ReadPositions(positions));
+  // Each entry must point at an event that carries it.
+  for (size_t i = 0; i < page.events.size(); ++i) {
+    const RecordedEvent& event = page.events[i];
+    if (family == kTags) {
+      if (!std::binary_search(event.tags.begin(), event.tags.end(), name)) {
+        return ReadDataLoss(absl::StrCat("the tag index lists position ", event.position,
+                                         " under ", Quoted(name),
+                                         ", but the event there does not carry that tag"));
+      }
+    } else if (event.stream != name || event.revision != numbers[i]) {
+      return ReadDataLoss(absl::StrCat(
+          "the stream index entry for revision ", numbers[i], " of stream ", Quoted(name),
+          " points at position ", event.position, ", which holds revision ", event.revision,
+          " of stream ", Quoted(event.stream)));
+    }
+  }
   if (page.events.size() < positions.size()) {
     page.next = numbers[page.events.size()];  // the byte limit cut the page short
   } else if (it->Valid()) {
@@ -485,9 +558,19 @@ absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_
       ASSIGN_OR_RETURN(uint64_t position, DecodeNamedKeyNumber(View(it->key())));
       positions.push_back(position);
     }
-    RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a tag"));
+    if (!it->status().ok()) {
+      return Unreadable(it->status(),
+                        absl::StrCat("the tag index of ", Quoted(*tag), " is unreadable"));
+    }
     const bool exhausted = !it->Valid();
     ASSIGN_OR_RETURN(read.events, ReadPositions(positions));
+    for (const RecordedEvent& event : read.events) {
+      if (!std::binary_search(event.tags.begin(), event.tags.end(), *tag)) {
+        return ReadDataLoss(absl::StrCat("the tag index lists position ", event.position,
+                                         " under ", Quoted(*tag),
+                                         ", but the event there does not carry that tag"));
+      }
+    }
     read.next =
         exhausted && read.events.size() == positions.size() ? end : read.events.back().position + 1;
     return read;
@@ -503,25 +586,25 @@ absl::StatusOr<RangeRead> EventStoreImpl::ReadRangeLocked(uint64_t from, uint64_
   size_t bytes = 0;
   uint64_t expected = from;
   for (entries->Seek(lower), payloads->Seek(lower);
-       entries->Valid() && read.events.size() < max_count && bytes < options_.max_read_bytes;
+       expected < end && read.events.size() < max_count && bytes < options_.max_read_bytes;
        entries->Next(), payloads->Next(), ++expected) {
-    if (!payloads->Valid() || payloads->key() != entries->key()) {
-      return absl::DataLossError(absl::StrCat("the payload at position ", expected, " is missing"));
+    const std::string key = PositionKey(expected);
+    if (!entries->status().ok()) return UnreadableAt(entries->status(), "entries", expected);
+    if (!entries->Valid() || entries->key() != key) {
+      return ReadDataLoss(absl::StrCat("the entry at position ", expected, " is missing"));
     }
-    ASSIGN_OR_RETURN(uint64_t position, DecodePositionKey(View(entries->key())));
-    if (position != expected) {
-      return absl::DataLossError(absl::StrCat("the entry at position ", expected, " is missing"));
+    if (!payloads->status().ok()) return UnreadableAt(payloads->status(), "payloads", expected);
+    if (!payloads->Valid() || payloads->key() != key) {
+      return ReadDataLoss(
+          absl::StrCat("the payload record at position ", expected, " is missing"));
     }
     ASSIGN_OR_RETURN(RecordedEvent event,
-                     MakeEvent(position, View(entries->value()), View(payloads->value())));
+                     MakeEvent(expected, View(entries->value()), View(payloads->value()),
+                               /*check_leaf=*/false));
     bytes += event.payload.size() + event.metadata.size();
     read.events.push_back(std::move(event));
   }
-  RETURN_IF_ERROR(FromRocksDb(entries->status(), "reading the log"));
-  RETURN_IF_ERROR(FromRocksDb(payloads->status(), "reading the log"));
-  if (expected < end && read.events.size() < max_count && bytes < options_.max_read_bytes) {
-    return absl::DataLossError(absl::StrCat("the entry at position ", expected, " is missing"));
-  }
+  if (options_.verify_reads) RETURN_IF_ERROR(CheckRangeAgainstTree(read.events));
   read.next = expected;
   return read;
 }
@@ -604,6 +687,10 @@ absl::StatusOr<RecordedEvent> EventStoreImpl::FindEvent(const EventId& id) {
   ASSIGN_OR_RETURN(std::optional<Leaf> leaf, LoadLeafById(id, &position));
   if (!leaf.has_value() || position >= Size()) {
     return absl::NotFoundError(absl::StrCat("no event with id ", EventIdToString(id)));
+  }
+  if (leaf->id != id) {
+    return ReadDataLoss(absl::StrCat("the id index maps event id ", EventIdToString(id),
+                                     " to position ", position, ", which holds another event"));
   }
   return ReadEventAt(position);
 }
@@ -731,7 +818,423 @@ absl::StatusOr<SignedCheckpoint> EventStoreImpl::SignCheckpointLocked() {
 const tlog::VerifierKey& EventStoreImpl::verifier_key() const { return key_->verifier(); }
 
 // ---------------------------------------------------------------------------------------
+// The per-read check
+
+absl::Status EventStoreImpl::LoadTrustedNodes() {
+  opened_size_ = Size();
+  const uint64_t signed_size = signed_size_.load();
+  // The base level: the lowest with at most 2^16 nodes, all read now in one pass, so that a
+  // read's walk needs at most `base` sibling lookups. If the pass fails, walks go further up.
+  constexpr uint64_t kMaxBaseNodes = 1 << 16;
+  int base = 0;
+  while ((opened_size_ >> base) > kMaxBaseNodes) ++base;
+  base_level_ = base;
+  std::vector<tlog::Hash> base_nodes;
+  {
+    const std::string upper = TreeKey(base, opened_size_ >> base);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(kTree)));
+    for (it->Seek(TreeKey(base, 0)); it->Valid(); it->Next()) {
+      absl::StatusOr<tlog::Hash> hash = tlog::HashFromBytes(View(it->value()));
+      if (it->key() != TreeKey(base, base_nodes.size()) || !hash.ok()) break;
+      base_nodes.push_back(*hash);
+    }
+    if (!it->status().ok() || base_nodes.size() != (opened_size_ >> base)) base_nodes.clear();
+  }
+  // The perfect subtrees of the signed tree and of the tree at open: one per set bit of the
+  // size, largest (leftmost) first. Open checked their roots against the checkpoint's
+  // signature and against the frontier. Under each one at or above the base level, the nodes
+  // computed from the base nodes are trusted too if they lead to it; under the tree at open,
+  // only those past the signed size (the signed tree's own cover the rest).
+  for (const uint64_t size : {signed_size, opened_size_}) {
+    uint64_t covered = 0;
+    for (int level = 63; level >= 0; --level) {
+      if (((size >> level) & 1) == 0) continue;
+      const uint64_t index = covered >> level;
+      ASSIGN_OR_RETURN(tlog::Hash hash, PerfectNode(level, index));
+      trusted_nodes_.emplace(NodeId(level, index), hash);
+      if (level >= base && !base_nodes.empty()) {
+        std::vector<std::pair<NodeId, tlog::Hash>> computed;
+        uint64_t first = covered >> base;
+        std::vector<tlog::Hash> row(base_nodes.begin() + first,
+                                    base_nodes.begin() + first + (uint64_t{1} << (level - base)));
+        for (int l = base;; ++l, first >>= 1) {
+          for (size_t i = 0; i < row.size(); ++i) computed.emplace_back(NodeId(l, first + i), row[i]);
+          if (row.size() == 1) break;
+          for (size_t i = 0; i < row.size() / 2; ++i) row[i] = tlog::NodeHash(row[2 * i], row[2 * i + 1]);
+          row.resize(row.size() / 2);
+        }
+        if (row[0] == hash) {
+          for (const auto& [id, node] : computed) {
+            if (size == signed_size || (id.second << id.first) >= signed_size) {
+              trusted_nodes_.emplace(id, node);
+            }
+          }
+        }
+      }
+      covered += uint64_t{1} << level;
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::optional<tlog::Hash> EventStoreImpl::KnownNode(int level, uint64_t index) {
+  const NodeId id(level, index);
+  if (auto it = trusted_nodes_.find(id); it != trusted_nodes_.end()) return it->second;
+  absl::ReaderMutexLock lock(&verified_mu_);
+  if (auto it = verified_nodes_.find(id); it != verified_nodes_.end()) return it->second;
+  return std::nullopt;
+}
+
+absl::Status EventStoreImpl::TreeMismatch(uint64_t position, absl::string_view why) {
+  return ReadDataLoss(
+      absl::StrCat("the event at position ", position, " does not match the log's tree: ", why));
+}
+
+absl::Status EventStoreImpl::CheckBodyAgainstLeaf(uint64_t position, const Leaf& leaf,
+                                                  const BodyView& body) {
+  if (tlog::Sha256(body.metadata) != leaf.metadata_digest) {
+    return TreeMismatch(position, "its metadata differs from the digest in its entry");
+  }
+  if (tlog::Sha256(body.payload) != leaf.payload_digest) {
+    return TreeMismatch(position, "its payload differs from the digest in its entry");
+  }
+  if (tlog::Sha256(body.tags_encoding) != leaf.tags_digest) {
+    return TreeMismatch(position, "its tags differ from the digest in its entry");
+  }
+  return absl::OkStatus();
+}
+
+// From the node up: each parent is computed from the node below and its sibling (known, or
+// read from the tree), until a node known to be correct, which the computed one must equal.
+// The nodes met on the way are then known too, so the next walk stops lower.
+absl::StatusOr<bool> EventStoreImpl::WalkToKnownNode(uint64_t position, int level,
+                                                     uint64_t index, tlog::Hash hash) {
+  std::vector<std::pair<NodeId, tlog::Hash>> met;  // known once the walk ends well
+  std::optional<tlog::Hash> known = KnownNode(level, index);
+  if (!known.has_value()) met.emplace_back(NodeId(level, index), hash);
+  for (; !known.has_value(); index >>= 1, ++level) {
+    if (level == 63) return TreeMismatch(position, "no trusted tree node covers it");
+    std::optional<tlog::Hash> sibling = KnownNode(level, index ^ 1);
+    if (!sibling.has_value()) {
+      absl::StatusOr<tlog::Hash> stored = PerfectNode(level, index ^ 1);
+      if (absl::IsDataLoss(stored.status())) {
+        return TreeMismatch(position, stored.status().message());
+      }
+      RETURN_IF_ERROR(stored.status());
+      sibling = *stored;
+      met.emplace_back(NodeId(level, index ^ 1), *sibling);
+    }
+    hash = (index & 1) != 0 ? tlog::NodeHash(*sibling, hash) : tlog::NodeHash(hash, *sibling);
+    known = KnownNode(level + 1, index >> 1);
+    if (!known.has_value()) met.emplace_back(NodeId(level + 1, index >> 1), hash);
+  }
+  if (*known != hash) return false;
+  absl::MutexLock lock(&verified_mu_);
+  if (verified_nodes_.size() + met.size() > options_.verified_node_cache_entries) {
+    verified_nodes_.clear();
+  }
+  verified_nodes_.insert(met.begin(), met.end());
+  return true;
+}
+
+// Below the base level, the leaves of the event's base block are read in one pass (they are
+// neighbours in `tree`), hashed up with the event's own leaf hash in its place, and the result
+// must equal the trusted base node: one seek per event.
+absl::Status EventStoreImpl::CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash,
+                                                  std::unique_ptr<rocksdb::Iterator>* tree) {
+  if (std::optional<tlog::Hash> known = KnownNode(0, position); known.has_value()) {
+    if (*known == leaf_hash) return absl::OkStatus();
+    return TreeMismatch(position, "its leaf hash differs from the stored tree");
+  }
+  const uint64_t block = position >> base_level_;
+  const uint64_t first = block << base_level_;
+  const uint64_t end = first + (uint64_t{1} << base_level_);
+  if (end > opened_size_) {
+    // Past the last full base block: the stored leaf, then (before open) a walk.
+    absl::StatusOr<tlog::Hash> stored = PerfectNode(0, position);
+    if (absl::IsDataLoss(stored.status())) return TreeMismatch(position, stored.status().message());
+    RETURN_IF_ERROR(stored.status());
+    if (*stored != leaf_hash) {
+      return TreeMismatch(position, "its leaf hash differs from the stored tree");
+    }
+    // Appended since open: this process wrote the leaf hash and every node above it.
+    if (position >= opened_size_) return absl::OkStatus();
+    ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, 0, position, leaf_hash));
+    if (reached) return absl::OkStatus();
+  } else {
+    std::unique_ptr<rocksdb::Iterator> own;
+    std::unique_ptr<rocksdb::Iterator>& cursor = tree != nullptr ? *tree : own;
+    if (cursor == nullptr) cursor.reset(db_->NewIterator(rocksdb::ReadOptions(), cf(kTree)));
+    rocksdb::Iterator* it = cursor.get();
+    std::vector<tlog::Hash> leaves;
+    leaves.reserve(end - first);
+    for (it->Seek(TreeKey(0, first)); it->Valid() && leaves.size() < end - first; it->Next()) {
+      const uint64_t p = first + leaves.size();
+      absl::StatusOr<tlog::Hash> stored = tlog::HashFromBytes(View(it->value()));
+      if (it->key() != TreeKey(0, p) || !stored.ok()) break;
+      if (p == position && *stored != leaf_hash) {
+        return TreeMismatch(position, "its leaf hash differs from the stored tree");
+      }
+      leaves.push_back(*stored);
+    }
+    if (!it->status().ok()) return Unreadable(it->status(), "the tree is unreadable");
+    if (leaves.size() != end - first) {
+      return TreeMismatch(position, absl::StrCat("the tree's leaf node at position ",
+                                                 first + leaves.size(), " is missing or malformed"));
+    }
+    for (size_t width = leaves.size(); width > 1; width /= 2) {
+      for (size_t i = 0; i < width / 2; ++i) leaves[i] = tlog::NodeHash(leaves[2 * i], leaves[2 * i + 1]);
+    }
+    ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, base_level_, block, leaves[0]));
+    if (reached) {
+      // Known from now on: the next read of this event (a hot one) costs no tree read.
+      absl::MutexLock lock(&verified_mu_);
+      if (verified_nodes_.size() >= options_.verified_node_cache_entries) verified_nodes_.clear();
+      verified_nodes_.emplace(NodeId(0, position), leaf_hash);
+      return absl::OkStatus();
+    }
+  }
+  return TreeMismatch(position,
+                      "its leaf hash and the stored tree nodes beside its path do not lead to "
+                      "the signed root");
+}
+
+// Consecutive events: each largest aligned block of them is hashed in memory up to its root,
+// which is then walked up like a leaf, so a page of the log costs a few tree reads in all.
+// A block that fails is checked event by event, to name the first bad one.
+absl::Status EventStoreImpl::CheckRangeAgainstTree(const std::vector<RecordedEvent>& events) {
+  if (events.empty()) return absl::OkStatus();
+  const uint64_t first = events.front().position;
+  const uint64_t end = first + events.size();
+  for (uint64_t position = first; position < end;) {
+    const uint64_t limit = std::min(end, opened_size_);
+    int level = 0;
+    while (level < 62 && position % (uint64_t{2} << level) == 0 &&
+           position + (uint64_t{2} << level) <= limit) {
+      ++level;
+    }
+    const uint64_t count = uint64_t{1} << level;
+    if (position >= limit) {  // appended since open: one by one
+      RETURN_IF_ERROR(CheckLeafAgainstTree(position, events[position - first].leaf_hash));
+      ++position;
+      continue;
+    }
+    std::vector<tlog::Hash> nodes;
+    nodes.reserve(count);
+    for (uint64_t p = position; p < position + count; ++p) {
+      nodes.push_back(events[p - first].leaf_hash);
+    }
+    for (size_t width = nodes.size(); width > 1; width /= 2) {
+      for (size_t i = 0; i < width / 2; ++i) nodes[i] = tlog::NodeHash(nodes[2 * i], nodes[2 * i + 1]);
+    }
+    ASSIGN_OR_RETURN(bool reached, WalkToKnownNode(position, level, position >> level, nodes[0]));
+    if (!reached) {
+      for (uint64_t p = position; p < position + count; ++p) {
+        RETURN_IF_ERROR(CheckLeafAgainstTree(p, events[p - first].leaf_hash));
+      }
+      return TreeMismatch(position, absl::StrCat("the events at positions ", position, "..",
+                                                 position + count - 1,
+                                                 " do not lead to the signed root"));
+    }
+    position += count;
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
 // Verification
+
+// What the index checks expect: one stream and one id entry per event, one tag entry per tag.
+struct EventStoreImpl::IndexCounts {
+  uint64_t tag_entries = 0;
+};
+
+namespace {
+
+using Finding = std::optional<std::pair<std::optional<uint64_t>, std::string>>;
+
+Finding FoundAt(std::optional<uint64_t> position, std::string problem) {
+  return std::make_pair(position, std::move(problem));
+}
+
+}  // namespace
+
+// The event's entries in the stream, tag and id indexes: present, pointing at it.
+absl::StatusOr<Finding> EventStoreImpl::CheckEventIndexed(uint64_t position, const Leaf& leaf,
+                                                          const std::vector<std::string>& tags,
+                                                          IndexCounts& counts) {
+  // A RocksDB status of a lookup in `index`: NOT_FOUND is `missing`; corruption a finding.
+  auto lookup = [&](ColumnFamily family, const std::string& key, absl::string_view index,
+                    std::string missing, std::string* value) -> absl::StatusOr<Finding> {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(family), key, value);
+    if (s.IsNotFound()) return FoundAt(position, std::move(missing));
+    if (s.IsCorruption()) {
+      return FoundAt(position, absl::StrCat("the ", index, " is unreadable (corrupt): ", s.ToString()));
+    }
+    RETURN_IF_ERROR(FromRocksDb(s, absl::StrCat("verifying the ", index)));
+    return Finding();
+  };
+  auto pointed = [](const std::string& value) {
+    return value.size() == 8 ? absl::StrCat("position ", GetBigEndian64(value))
+                             : std::string("a malformed value");
+  };
+  std::string value;
+  const std::string revision =
+      absl::StrCat("revision ", leaf.revision, " of stream ", Quoted(leaf.stream));
+  ASSIGN_OR_RETURN(Finding finding,
+                   lookup(kStreams, NamedKey(leaf.stream, leaf.revision), "stream index",
+                          absl::StrCat("the stream index has no entry for ", revision), &value));
+  if (finding.has_value()) return finding;
+  if (value.size() != 8 || GetBigEndian64(value) != position) {
+    return FoundAt(position, absl::StrCat("the stream index entry for ", revision,
+                                          " points at ", pointed(value)));
+  }
+  for (const std::string& tag : tags) {
+    ASSIGN_OR_RETURN(finding, lookup(kTags, NamedKey(tag, position), "tag index",
+                                     absl::StrCat("the tag index has no entry for tag ", Quoted(tag)),
+                                     &value));
+    if (finding.has_value()) return finding;
+  }
+  counts.tag_entries += tags.size();
+  ASSIGN_OR_RETURN(finding,
+                   lookup(kIds, std::string(reinterpret_cast<const char*>(leaf.id.data()), leaf.id.size()),
+                          "id index", "the id index has no entry for the event", &value));
+  if (finding.has_value()) return finding;
+  if (value.size() != 8 || GetBigEndian64(value) != position) {
+    return FoundAt(position, absl::StrCat("the id index entry of the event points at ", pointed(value)));
+  }
+  return Finding();
+}
+
+// Every event had its own entries (CheckEventIndexed), so an index holds no other entry below
+// `size` iff it holds as many as the events expect. Only an index with more is read again,
+// event by event, to name the lowest position with an entry its event does not carry. Stream
+// heads are checked one by one (one per stream).
+absl::StatusOr<Finding> EventStoreImpl::FindStrayIndexEntry(uint64_t size,
+                                                            const IndexCounts& counts) {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  ro.readahead_size = 2 << 20;
+  ro.total_order_seek = true;  // ids and heads have hash memtables, for point lookups
+  // Calls visit(key, value, position) for each entry of `family` pointing below `size`;
+  // returns a finding if the family is unreadable or an entry's value is malformed.
+  using Visit = std::function<absl::StatusOr<Finding>(absl::string_view key,
+                                                      absl::string_view value, uint64_t position)>;
+  auto scan = [&](ColumnFamily family, absl::string_view index,
+                  const Visit& visit) -> absl::StatusOr<Finding> {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(family)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const absl::string_view key = View(it->key());
+      uint64_t position;
+      if (family == kTags) {
+        ASSIGN_OR_RETURN(position, DecodeNamedKeyNumber(key));
+      } else if (family == kHeads ? it->value().size() == 16 : it->value().size() == 8) {
+        position = GetBigEndian64(View(it->value()), family == kHeads ? 8 : 0);
+      } else {
+        return FoundAt(std::nullopt, absl::StrCat("the ", index, " holds a malformed entry"));
+      }
+      if (position >= size) continue;  // appended since Verify started
+      ASSIGN_OR_RETURN(Finding finding, visit(key, View(it->value()), position));
+      if (finding.has_value()) return finding;
+    }
+    if (it->status().IsCorruption()) {
+      return FoundAt(std::nullopt,
+                     absl::StrCat("the ", index, " is unreadable (corrupt): ", it->status().ToString()));
+    }
+    RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("verifying the ", index)));
+    return Finding();
+  };
+  // The stray entry of the lowest position among those `carries` rejects.
+  auto find_stray = [&](ColumnFamily family, absl::string_view index, uint64_t expected,
+                        const std::function<absl::StatusOr<std::optional<std::string>>(
+                            absl::string_view, uint64_t)>& stray) -> absl::StatusOr<Finding> {
+    uint64_t entries = 0;
+    ASSIGN_OR_RETURN(Finding finding,
+                     scan(family, index, [&](absl::string_view, absl::string_view, uint64_t) {
+                       ++entries;
+                       return absl::StatusOr<Finding>(Finding());
+                     }));
+    if (finding.has_value() || entries == expected) return finding;
+    Finding lowest;
+    ASSIGN_OR_RETURN(finding, scan(family, index,
+                                   [&](absl::string_view key, absl::string_view,
+                                       uint64_t position) -> absl::StatusOr<Finding> {
+                                     if (lowest.has_value() && *lowest->first <= position) {
+                                       return Finding();
+                                     }
+                                     ASSIGN_OR_RETURN(std::optional<std::string> problem,
+                                                      stray(key, position));
+                                     if (problem.has_value()) {
+                                       lowest = FoundAt(position, *std::move(problem));
+                                     }
+                                     return Finding();
+                                   }));
+    if (finding.has_value()) return finding;
+    if (lowest.has_value()) return lowest;
+    return FoundAt(std::nullopt, absl::StrCat("the ", index, " holds ", entries,
+                                              " entries below position ", size, ", not ", expected));
+  };
+  auto name_of = [](absl::string_view key) { return key.substr(0, key.size() - 9); };
+
+  ASSIGN_OR_RETURN(
+      Finding finding,
+      find_stray(kStreams, "stream index", size,
+                 [&](absl::string_view key, uint64_t position)
+                     -> absl::StatusOr<std::optional<std::string>> {
+                   ASSIGN_OR_RETURN(Leaf leaf, LoadLeaf(position));
+                   ASSIGN_OR_RETURN(uint64_t revision, DecodeNamedKeyNumber(key));
+                   if (leaf.stream == name_of(key) && leaf.revision == revision) return std::nullopt;
+                   return absl::StrCat("the stream index lists position ", position, " as revision ",
+                                       revision, " of stream ", Quoted(name_of(key)),
+                                       ", but the event there is revision ", leaf.revision,
+                                       " of stream ", Quoted(leaf.stream));
+                 }));
+  if (finding.has_value()) return finding;
+  ASSIGN_OR_RETURN(
+      finding, find_stray(kTags, "tag index", counts.tag_entries,
+                          [&](absl::string_view key, uint64_t position)
+                              -> absl::StatusOr<std::optional<std::string>> {
+                            ASSIGN_OR_RETURN(RecordedEvent event, ReadEventAt(position));
+                            if (std::binary_search(event.tags.begin(), event.tags.end(),
+                                                   name_of(key))) {
+                              return std::nullopt;
+                            }
+                            return absl::StrCat("the tag index lists position ", position,
+                                                " under ", Quoted(name_of(key)),
+                                                ", but the event there does not carry that tag");
+                          }));
+  if (finding.has_value()) return finding;
+  ASSIGN_OR_RETURN(
+      finding, find_stray(kIds, "id index", size,
+                          [&](absl::string_view key, uint64_t position)
+                              -> absl::StatusOr<std::optional<std::string>> {
+                            ASSIGN_OR_RETURN(Leaf leaf, LoadLeaf(position));
+                            if (View(rocksdb::Slice(reinterpret_cast<const char*>(leaf.id.data()),
+                                                    leaf.id.size())) == key) {
+                              return std::nullopt;
+                            }
+                            return absl::StrCat("the id index maps another event's id to position ",
+                                                position);
+                          }));
+  if (finding.has_value()) return finding;
+  return scan(kHeads, "stream heads",
+              [&](absl::string_view stream, absl::string_view head,
+                  uint64_t position) -> absl::StatusOr<Finding> {
+                ASSIGN_OR_RETURN(Leaf leaf, LoadLeaf(position));
+                const uint64_t revision = GetBigEndian64(head);
+                if (leaf.stream != stream || leaf.revision != revision) {
+                  return FoundAt(position, absl::StrCat("the head of stream ", Quoted(stream),
+                                                        " (revision ", revision,
+                                                        ") points at position ", position,
+                                                        ", which holds revision ", leaf.revision,
+                                                        " of stream ", Quoted(leaf.stream)));
+                }
+                return Finding();
+              });
+}
 
 absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
   absl::ReaderMutexLock lifecycle_lock(&lifecycle_mu_);
@@ -743,10 +1246,19 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
     checkpoint = latest_checkpoint_;
   }
   VerifyReport report;
-  auto fail = [&report](uint64_t position, std::string problem) {
+  auto fail = [&report](std::optional<uint64_t> position, std::string problem) {
     report.first_bad_position = position;
     report.problem = std::move(problem);
     return report;
+  };
+  // A failed read of `family` at `position`: corruption is a finding, other errors are errors.
+  auto unreadable = [&](const rocksdb::Status& s, absl::string_view family,
+                        uint64_t position) -> absl::StatusOr<VerifyReport> {
+    if (s.IsCorruption()) {
+      return fail(position, absl::StrCat("the ", family, " at this position are unreadable (corrupt): ",
+                                         s.ToString()));
+    }
+    return FromRocksDb(s, "verifying the log");
   };
 
   const std::string upper = PositionKey(size);
@@ -768,14 +1280,13 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
   payloads->SeekToFirst();
 
   tlog::Frontier frontier;
+  IndexCounts index_counts;
   for (uint64_t position = 0; position < size; ++position) {
     const std::string key = PositionKey(position);
-    if (!entries->Valid() || entries->key() != key) {
-      RETURN_IF_ERROR(FromRocksDb(entries->status(), "verifying the log"));
-      return fail(position, "the entry is missing");
-    }
+    if (!entries->status().ok()) return unreadable(entries->status(), "entries", position);
+    if (!entries->Valid() || entries->key() != key) return fail(position, "the entry is missing");
+    if (!payloads->status().ok()) return unreadable(payloads->status(), "payloads", position);
     if (!payloads->Valid() || payloads->key() != key) {
-      RETURN_IF_ERROR(FromRocksDb(payloads->status(), "verifying the log"));
       return fail(position, "the payload record is missing");
     }
     absl::StatusOr<Leaf> leaf = DecodeLeaf(View(entries->value()));
@@ -795,9 +1306,9 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
       return fail(position, "the tags do not match the digest in the entry");
     }
     const tlog::Hash leaf_hash = tlog::LeafHash(View(entries->value()));
+    if (!leaves->status().ok()) return unreadable(leaves->status(), "tree nodes", position);
     if (!leaves->Valid() || leaves->key() != TreeKey(0, position) ||
         View(leaves->value()) != tlog::HashBytes(leaf_hash)) {
-      RETURN_IF_ERROR(FromRocksDb(leaves->status(), "verifying the log"));
       return fail(position, "the entry's leaf hash differs from the stored tree");
     }
     // Every interior node the leaf completes must match the stored tree: a record rewritten
@@ -826,6 +1337,10 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
       return fail(position, absl::StrCat("the root at size ", frontier.size(),
                                          " differs from the signed checkpoint"));
     }
+    absl::StatusOr<std::vector<std::string>> tags = DecodeTags(body->tags_encoding);
+    if (!tags.ok()) return fail(position, std::string(tags.status().message()));
+    ASSIGN_OR_RETURN(Finding finding, CheckEventIndexed(position, *leaf, *tags, index_counts));
+    if (finding.has_value()) return fail(finding->first, std::move(finding->second));
     ++report.events_checked;
     entries->Next();
     payloads->Next();
@@ -839,6 +1354,16 @@ absl::StatusOr<VerifyReport> EventStoreImpl::Verify() {
   if (stored_root != report.root) {
     report.problem = absl::StrCat("the stored tree's root at size ", size,
                                   " differs from the root recomputed from the events");
+    return report;
+  }
+  ASSIGN_OR_RETURN(Finding finding, FindStrayIndexEntry(size, index_counts));
+  if (finding.has_value()) return fail(finding->first, std::move(finding->second));
+  // Last, every block of every file, including those no check above needed.
+  rocksdb::Status checksums = db_->VerifyChecksum();
+  if (checksums.IsCorruption()) {
+    report.problem = absl::StrCat("a file of the log is corrupt: ", checksums.ToString());
+  } else {
+    RETURN_IF_ERROR(FromRocksDb(checksums, "verifying the log's file checksums"));
   }
   return report;
 }

@@ -95,6 +95,7 @@ class EventStoreImpl final : public EventStore {
   absl::StatusOr<SignedCheckpoint> SignCheckpoint() override;
   const tlog::VerifierKey& verifier_key() const override;
   absl::StatusOr<VerifyReport> Verify() override;
+  uint64_t IntegrityFailures() const override { return integrity_failures_.load(); }
   absl::StatusOr<BackupInfo> Backup(absl::string_view backup_dir) override;
   absl::Status Close() override;
 
@@ -193,9 +194,45 @@ class EventStoreImpl final : public EventStore {
   // towards `end` (exclusive; UINT64_MAX for no bound) in `direction`.
   absl::StatusOr<ReadPage> ReadIndexPage(ColumnFamily family, absl::string_view name, uint64_t from,
                                          uint64_t end, Direction direction, size_t limit);
-  absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position);
+  // The event at `position`; `tree`, if given, is the cursor its tree check reuses (created on
+  // first use).
+  absl::StatusOr<RecordedEvent> ReadEventAt(uint64_t position,
+                                            std::unique_ptr<rocksdb::Iterator>* tree = nullptr);
+  // The event of these records. With Options::verify_reads, its body is checked against the
+  // digests of its leaf, and, if `check_leaf`, its leaf hash against the tree (else the
+  // caller checks it, e.g. CheckRangeAgainstTree).
   absl::StatusOr<RecordedEvent> MakeEvent(uint64_t position, absl::string_view leaf_bytes,
-                                          absl::string_view body_bytes) const;
+                                          absl::string_view body_bytes, bool check_leaf,
+                                          std::unique_ptr<rocksdb::Iterator>* tree = nullptr);
+  // DATA_LOSS with `message`, counted in integrity_failures_: what reads return when the
+  // store's contents are wrong.
+  absl::Status ReadDataLoss(std::string message);
+  absl::Status TreeMismatch(uint64_t position, absl::string_view why);
+  // The per-read check (Options::verify_reads): an event's body against the digests of its
+  // leaf; its leaf hash through the tree to a trusted node; a run of consecutive events.
+  absl::Status CheckBodyAgainstLeaf(uint64_t position, const Leaf& leaf, const BodyView& body);
+  absl::Status CheckLeafAgainstTree(uint64_t position, const tlog::Hash& leaf_hash,
+                                    std::unique_ptr<rocksdb::Iterator>* tree = nullptr);
+  absl::Status CheckRangeAgainstTree(const std::vector<RecordedEvent>& events);
+  // Walks up from node (level, index) whose computed hash is `hash` to a known node: true if
+  // they are equal; errors name `position`.
+  absl::StatusOr<bool> WalkToKnownNode(uint64_t position, int level, uint64_t index,
+                                       tlog::Hash hash);
+  // Sets up trusted_nodes_ once Open's checks passed.
+  absl::Status LoadTrustedNodes();
+  // A read's error for RocksDB status `s` met reading `family` at `position`: a corrupt
+  // block is DATA_LOSS saying so (counted), anything else the converted status.
+  absl::Status UnreadableAt(const rocksdb::Status& s, absl::string_view family, uint64_t position);
+  absl::Status Unreadable(const rocksdb::Status& s, absl::string_view context);
+  // A node known to be correct: trusted, or checked by an earlier read.
+  std::optional<tlog::Hash> KnownNode(int level, uint64_t index);
+  // Verify's index checks (see Verify): a finding is where (if known) and what.
+  struct IndexCounts;
+  using Finding = std::optional<std::pair<std::optional<uint64_t>, std::string>>;
+  absl::StatusOr<Finding> CheckEventIndexed(uint64_t position, const Leaf& leaf,
+                                            const std::vector<std::string>& tags,
+                                            IndexCounts& counts);
+  absl::StatusOr<Finding> FindStrayIndexEntry(uint64_t size, const IndexCounts& counts);
   absl::StatusOr<std::vector<RecordedEvent>> ReadPositions(const std::vector<uint64_t>& positions);
   size_t ClampCount(size_t max_count) const;
   absl::StatusOr<tlog::Hash> PerfectNode(int level, uint64_t index);
@@ -270,6 +307,22 @@ class EventStoreImpl final : public EventStore {
   absl::Mutex lifecycle_mu_;
   bool close_done_ ABSL_GUARDED_BY(lifecycle_mu_) = false;
   bool serving_ = false;  // set once Open's checks passed and the threads run
+
+  // The per-read check. A node is (level, index). trusted_nodes_: the perfect-subtree roots
+  // of the last signed checkpoint's tree (checked against its signature at open) and of the
+  // tree at open (checked against the frontier), immutable once open; every event before
+  // opened_size_ lies under one of them. Events appended since open are checked against
+  // their stored leaf hash, which this process wrote.
+  using NodeId = std::pair<int, uint64_t>;
+  absl::flat_hash_map<NodeId, tlog::Hash> trusted_nodes_;
+  uint64_t opened_size_ = 0;
+  // The level whose nodes (and those above) open checked: a read's leaf is hashed up to it.
+  int base_level_ = 0;
+  // Nodes that a read has checked against a trusted node (level 0: stored leaf hashes equal to
+  // the recomputed ones), so that later reads stop there.
+  absl::Mutex verified_mu_;
+  absl::flat_hash_map<NodeId, tlog::Hash> verified_nodes_ ABSL_GUARDED_BY(verified_mu_);
+  std::atomic<uint64_t> integrity_failures_{0};
 };
 
 }  // namespace ctg::eventstore

@@ -62,6 +62,15 @@ struct Options {
   // RocksDB read). When full the cache is emptied.
   size_t head_cache_capacity = 1 << 20;
 
+  // Check every event a read returns before returning it: its metadata, payload and tags
+  // against the digests of its entry, and its leaf hash through the stored tree up to a root
+  // the store trusts (see "Integrity" in eventstore/README.md). A mismatch is DATA_LOSS
+  // naming the position and counts in IntegrityFailures(). Only benchmarks set false.
+  bool verify_reads = true;
+  // Tree nodes that reads have already checked, kept so that the next reads stop there
+  // (about 64 bytes each; emptied when full).
+  size_t verified_node_cache_entries = 1 << 18;
+
   // RocksDB block cache shared by all column families.
   size_t block_cache_bytes = 64 << 20;
 

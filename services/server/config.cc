@@ -58,6 +58,7 @@ void ApplyDefaults(ctg::server::v1::ServerConfig& config) {
   if (config.retention_sweep_interval_seconds() <= 0) {
     config.set_retention_sweep_interval_seconds(3600);
   }
+  if (config.verify_interval_seconds() == 0) config.set_verify_interval_seconds(86400);
   if (config.vault_dir().empty()) config.set_vault_dir(absl::StrCat(config.data_dir(), "-vault"));
   auto* limits = config.mutable_limits();
   if (limits->max_receive_message_bytes() <= 0) limits->set_max_receive_message_bytes(4 << 20);

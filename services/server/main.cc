@@ -47,6 +47,9 @@ ABSL_FLAG(std::string, signing_key_file, "",
           "checkpoint signing key (default {data_dir}/signing_key.pem); backups do not hold it, "
           "so a restored store is opened with the original's key");
 ABSL_FLAG(int, backup_id, 0, "backup to restore (restore; 0 = the latest)");
+ABSL_FLAG(int, verify_interval_seconds, 0,
+          "seconds between background verifications of the whole log, the first once ctgd "
+          "serves (default 86400; negative: never)");
 
 namespace {
 
@@ -74,6 +77,9 @@ absl::StatusOr<ServerConfig> Configure() {
   }
   if (!absl::GetFlag(FLAGS_signing_key_file).empty()) {
     config.set_signing_key_file(absl::GetFlag(FLAGS_signing_key_file));
+  }
+  if (absl::GetFlag(FLAGS_verify_interval_seconds) != 0) {
+    config.set_verify_interval_seconds(absl::GetFlag(FLAGS_verify_interval_seconds));
   }
   const std::string metrics = absl::GetFlag(FLAGS_metrics_listen);
   if (metrics == "off") {

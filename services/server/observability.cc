@@ -165,22 +165,20 @@ std::pair<std::string, std::string> SplitMethod(absl::string_view method) {
 
 }  // namespace
 
-// What the endpoint collects: the registry, with the log size sampled at each scrape (so the
-// gauge is never stale and nothing has to push it).
+// What the endpoint collects: the registry, with the store's readings sampled at each scrape
+// (so they are never stale and nothing has to push them).
 class ScrapeCollectable final : public prometheus::Collectable {
  public:
-  ScrapeCollectable(std::shared_ptr<prometheus::Registry> registry, prometheus::Gauge* log_size,
-                    std::function<uint64_t()> sample)
-      : registry_(std::move(registry)), log_size_(log_size), sample_(std::move(sample)) {}
+  ScrapeCollectable(std::shared_ptr<prometheus::Registry> registry, std::function<void()> sample)
+      : registry_(std::move(registry)), sample_(std::move(sample)) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
-    log_size_->Set(static_cast<double>(sample_()));
+    sample_();
     return registry_->Collect();
   }
 
  private:
   const std::shared_ptr<prometheus::Registry> registry_;
-  prometheus::Gauge* const log_size_;
-  const std::function<uint64_t()> sample_;
+  const std::function<void()> sample_;
 };
 
 struct Metrics::Impl {
@@ -206,13 +204,60 @@ struct Metrics::Impl {
                                     .Help("Events committed to the log.")
                                     .Register(*registry)
                                     .Add({});
+  prometheus::Family<prometheus::Counter>& verify_runs =
+      prometheus::BuildCounter()
+          .Name("ctg_store_verify_runs_total")
+          .Help("Background verifications of the whole log, by result: ok, problem (the "
+                "store was altered or is corrupt), error (it could not run).")
+          .Register(*registry);
+  prometheus::Gauge& verify_problem =
+      prometheus::BuildGauge()
+          .Name("ctg_store_verify_problem")
+          .Help("1 if the last verification of the whole log found a problem, else 0.")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& verify_first_bad_position =
+      prometheus::BuildGauge()
+          .Name("ctg_store_verify_first_bad_position")
+          .Help("The first bad position the last verification found; -1 if none (or none "
+                "known).")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& verify_time =
+      prometheus::BuildGauge()
+          .Name("ctg_store_verify_last_run_timestamp_seconds")
+          .Help("When the last verification of the whole log ended (Unix time).")
+          .Register(*registry)
+          .Add({});
+  prometheus::Counter* integrity_failures = nullptr;  // with a reading to sample
 };
 
-absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(const std::string& listen,
-                                                        std::function<uint64_t()> log_size) {
+absl::StatusOr<std::unique_ptr<Metrics>> Metrics::Start(
+    const std::string& listen, std::function<uint64_t()> log_size,
+    std::function<uint64_t()> integrity_failures) {
   auto impl = std::make_unique<Impl>();
-  impl->collectable =
-      std::make_shared<ScrapeCollectable>(impl->registry, &impl->log_size, std::move(log_size));
+  impl->verify_first_bad_position.Set(-1);
+  if (integrity_failures) {
+    impl->integrity_failures =
+        &prometheus::BuildCounter()
+             .Name("ctg_store_integrity_failures_total")
+             .Help("Reads refused with DATA_LOSS: an event that did not match its entry or the "
+                   "log's tree, an index entry that did not match its event, a missing or "
+                   "unreadable record.")
+             .Register(*impl->registry)
+             .Add({});
+  }
+  impl->collectable = std::make_shared<ScrapeCollectable>(
+      impl->registry, [impl = impl.get(), log_size = std::move(log_size),
+                       integrity_failures = std::move(integrity_failures)] {
+        impl->log_size.Set(static_cast<double>(log_size()));
+        if (impl->integrity_failures != nullptr) {
+          // A counter only goes up: add what the store counted since the last scrape.
+          const double total = static_cast<double>(integrity_failures());
+          const double exported = impl->integrity_failures->Value();
+          if (total > exported) impl->integrity_failures->Increment(total - exported);
+        }
+      });
   if (!listen.empty()) {
     try {
       impl->exposer = std::make_unique<prometheus::Exposer>(listen);
@@ -247,6 +292,17 @@ void Metrics::CallHandled(absl::string_view method, absl::string_view code, doub
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   impl_->latency.Add({{"grpc_service", service}, {"grpc_method", name}}, kBuckets).Observe(seconds);
+}
+
+void Metrics::LogVerified(const absl::StatusOr<eventstore::VerifyReport>& outcome) {
+  const char* result = !outcome.ok() ? "error" : outcome->ok() ? "ok" : "problem";
+  impl_->verify_runs.Add({{"result", result}}).Increment();
+  impl_->verify_time.Set(absl::ToDoubleSeconds(absl::Now() - absl::UnixEpoch()));
+  if (!outcome.ok()) return;  // the last completed verification still stands
+  impl_->verify_problem.Set(outcome->ok() ? 0 : 1);
+  impl_->verify_first_bad_position.Set(
+      outcome->first_bad_position.has_value() ? static_cast<double>(*outcome->first_bad_position)
+                                              : -1);
 }
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

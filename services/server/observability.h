@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "eventstore/types.h"
 
 namespace prometheus {
 class Exposer;
@@ -33,10 +34,12 @@ void Log(absl::string_view level, absl::string_view message, const LogFields& fi
 class Metrics {
  public:
   // Serves /metrics on `listen` ("host:port"; port 0 picks one); empty `listen`: no endpoint.
-  // `log_size` (the event store's committed size) is read at each scrape: it must stay
-  // callable as long as the Metrics object lives.
-  static absl::StatusOr<std::unique_ptr<Metrics>> Start(const std::string& listen,
-                                                        std::function<uint64_t()> log_size);
+  // `log_size` (the event store's committed size) and `integrity_failures` (its reads refused
+  // with DATA_LOSS, EventStore::IntegrityFailures; none: not exported) are read at each
+  // scrape: they must stay callable as long as the Metrics object lives.
+  static absl::StatusOr<std::unique_ptr<Metrics>> Start(
+      const std::string& listen, std::function<uint64_t()> log_size,
+      std::function<uint64_t()> integrity_failures = nullptr);
   ~Metrics();
 
   // The port /metrics listens on (0 without an endpoint).
@@ -45,6 +48,9 @@ class Metrics {
   // Records one call: started, then handled with its code and duration.
   void CallStarted(absl::string_view method);
   void CallHandled(absl::string_view method, absl::string_view code, double seconds);
+
+  // Records the outcome of a verification of the whole log (LogVerifier).
+  void LogVerified(const absl::StatusOr<eventstore::VerifyReport>& outcome);
 
   // Interceptors for grpc::ServerBuilder::experimental().SetInterceptorCreators: for every
   // call, its id, its principal (verified by `authenticator`, which must outlive the server),

@@ -31,6 +31,7 @@
 #include "services/server/auth.h"
 #include "services/server/config.h"
 #include "services/server/demo.h"
+#include "services/server/log_verifier.h"
 #include "services/server/observability.h"
 #include "services/server/retention.h"
 
@@ -161,6 +162,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
   return grpc::SslServerCredentials(options);
 }
 
+// The health service that says whether the last verification of the whole log passed.
+constexpr char kLogIntegrityHealth[] = "ctgd.LogIntegrity";
+
 // The overall status and every service's, all at once.
 void SetHealth(grpc::Server& server, bool serving) {
   server.GetHealthCheckService()->SetServingStatus(serving);
@@ -189,6 +193,7 @@ struct Ctgd::Impl {
   std::unique_ptr<api::AdminServiceImpl> admin;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<RetentionSweeper> retention;
+  std::unique_ptr<LogVerifier> log_verifier;  // none if verify_interval_seconds < 0
   int port = 0;
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
@@ -253,6 +258,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   eventstore::Options store_options;
   store_options.origin = config.log_origin();
   store_options.signing_key_path = config.signing_key_file();
+  store_options.verify_reads = !config.skip_read_verification();
   ASSIGN_OR_RETURN(impl->store, eventstore::EventStore::Open(config.data_dir(), store_options));
   platform::VaultOptions vault_options;
   vault_options.kek_path = config.vault_kek_file();
@@ -260,8 +266,9 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   impl->registry = std::make_unique<api::Registry>(*impl->store);
   RETURN_IF_ERROR(impl->registry->Load());
   ASSIGN_OR_RETURN(impl->metrics,
-                   Metrics::Start(config.metrics_listen(),
-                                  [store = impl->store.get()] { return store->Size(); }));
+                   Metrics::Start(
+                       config.metrics_listen(), [store = impl->store.get()] { return store->Size(); },
+                       [store = impl->store.get()] { return store->IntegrityFailures(); }));
 
   impl->partners = std::make_unique<api::PartnersServiceImpl>(*impl->registry);
   impl->plans = std::make_unique<api::PlansServiceImpl>(*impl->registry);
@@ -334,6 +341,22 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   impl->retention->Start();
 
   SetHealth(*impl->server, true);
+  impl->server->GetHealthCheckService()->SetServingStatus(kLogIntegrityHealth, true);
+  // The whole log verified in the background now, then on schedule; a problem found turns
+  // health NOT_SERVING for good (the store must be restored).
+  if (config.verify_interval_seconds() > 0) {
+    Impl* raw = impl.get();
+    impl->log_verifier = std::make_unique<LogVerifier>(
+        *impl->store, absl::Seconds(config.verify_interval_seconds()),
+        [raw](const absl::StatusOr<eventstore::VerifyReport>& outcome) {
+          raw->metrics->LogVerified(outcome);
+          if (outcome.ok() && !outcome->ok()) {
+            SetHealth(*raw->server, false);
+            raw->server->GetHealthCheckService()->SetServingStatus(kLogIntegrityHealth, false);
+          }
+        });
+    impl->log_verifier->Start();
+  }
   Log("info", "serving",
       {{"listen", config.listen()},
        {"port", absl::StrCat(impl->port)},
@@ -364,6 +387,7 @@ void Ctgd::Shutdown() {
       {{"grace_seconds", absl::StrCat(impl_->config.shutdown_grace_seconds())}});
   impl_->server->GetHealthCheckService()->SetServingStatus(false);
   impl_->retention->Stop();
+  if (impl_->log_verifier != nullptr) impl_->log_verifier->Stop();
   impl_->audit->Shutdown();  // live subscriptions end now; they would hold the drain
   impl_->server->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::seconds(impl_->config.shutdown_grace_seconds()));

@@ -97,11 +97,12 @@ absl::StatusOr<std::unique_ptr<CtgdProcess>> CtgdProcess::Start(const CtgdOption
   }
   close(out_pipe[1]);
   process->pid_ = pid;
-  // Wait for "ctgd: serving on … port N".
+  // Wait for "ctgd: serving on … port N" and "ctgd: metrics on http://HOST:M/metrics".
   std::string output;
   char buffer[512];
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (process->port_ == 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((process->port_ == 0 || process->metrics_port_ == 0) &&
+         std::chrono::steady_clock::now() < deadline) {
     const ssize_t n = read(out_pipe[0], buffer, sizeof(buffer));
     if (n <= 0) break;
     output.append(buffer, static_cast<size_t>(n));
@@ -111,6 +112,11 @@ absl::StatusOr<std::unique_ptr<CtgdProcess>> CtgdProcess::Start(const CtgdOption
         absl::string_view rest = line.substr(at + 6);
         rest = rest.substr(0, rest.find(' '));
         absl::SimpleAtoi(rest, &process->port_);
+      }
+      const size_t path = line.rfind("/metrics");
+      if (line.substr(0, 16) == "ctgd: metrics on" && path != absl::string_view::npos) {
+        absl::string_view address = line.substr(0, path);
+        absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &process->metrics_port_);
       }
     }
   }

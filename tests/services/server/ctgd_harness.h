@@ -34,6 +34,7 @@ class CtgdProcess {
   ~CtgdProcess();
 
   int port() const { return port_; }
+  int metrics_port() const { return metrics_port_; }  // /metrics on 127.0.0.1
   const std::string& data_dir() const { return data_dir_; }
   const std::string& certs_dir() const { return certs_dir_; }
   const std::string& config_path() const { return config_path_; }
@@ -58,6 +59,7 @@ class CtgdProcess {
   CtgdProcess() = default;
   int pid_ = -1;
   int port_ = 0;
+  int metrics_port_ = 0;
   int exit_status_ = -1;
   std::string data_dir_, certs_dir_, config_path_, log_path_;
   std::shared_ptr<platform::JwtSigner> signer_;

@@ -55,5 +55,36 @@ TEST(MetricsTest, LogSizeIsReadAtEachScrapeAndCallsAreCounted) {
                         "grpc_service=\"ctg.v1.PlansService\"} 1"));
 }
 
+TEST(MetricsTest, IntegrityFailuresAndLogVerificationsAreExported) {
+  std::atomic<uint64_t> failures{0};
+  absl::StatusOr<std::unique_ptr<Metrics>> metrics = Metrics::Start(
+      "127.0.0.1:0", [] { return uint64_t{20}; }, [&failures] { return failures.load(); });
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  const int port = (*metrics)->port();
+  std::string body = Scrape(port);
+  EXPECT_THAT(body, HasSubstr("ctg_store_integrity_failures_total 0"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_problem 0"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_first_bad_position -1"));
+
+  failures = 3;
+  eventstore::VerifyReport bad;
+  bad.first_bad_position = 7;
+  bad.problem = "the payload does not match the digest in the entry";
+  (*metrics)->LogVerified(bad);
+  body = Scrape(port);
+  EXPECT_THAT(body, HasSubstr("ctg_store_integrity_failures_total 3"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_problem 1"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_first_bad_position 7"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_runs_total{result=\"problem\"} 1"));
+
+  (*metrics)->LogVerified(absl::UnavailableError("disk gone"));  // the last result stands
+  (*metrics)->LogVerified(eventstore::VerifyReport());
+  body = Scrape(port);
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_problem 0"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_first_bad_position -1"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_runs_total{result=\"error\"} 1"));
+  EXPECT_THAT(body, HasSubstr("ctg_store_verify_runs_total{result=\"ok\"} 1"));
+}
+
 }  // namespace
 }  // namespace ctg::server
