@@ -3,10 +3,12 @@
 // organisation). Allowed calls may still fail on a rule (e.g. ALREADY_EXISTS): what matters
 // here is that they get past the policy, and that refusals are PERMISSION_DENIED when the
 // caller may see the resource and NOT_FOUND when it may not.
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "tests/services/server/registry_fixture.h"
 
@@ -201,6 +203,9 @@ grpc::StatusCode AuthorizationMatrixTest::Call(const std::string& rpc, Role role
     r.set_name(own ? own_person_ : other_person_);
     v1::Person out;
     status = persons_->ErasePerson(context.get(), r, &out);
+  } else if (rpc == "CreateBackup") {
+    v1::Backup out;
+    status = admin_->CreateBackup(context.get(), {}, &out);
   } else if (rpc == "ListBackups") {
     v1::ListBackupsResponse out;
     status = admin_->ListBackups(context.get(), {}, &out);
@@ -358,6 +363,7 @@ const Row kMatrix[] = {
     {"CreatePerson",       {{A, A}, {D, D}, {D, D}, {A, D}, {A, D}, {D, D}, {D, D}}},
     {"GetPerson",          {{A, A}, {A, H}, {H, H}, {A, H}, {A, H}, {H, H}, {H, H}}},
     {"ErasePerson",        {{A, A}, {H, H}, {H, H}, {A, H}, {H, H}, {H, H}, {H, H}}},
+    {"CreateBackup",       {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"ListBackups",        {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     {"VerifyLog",          {{A, A}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}, {D, D}}},
     // StaffingService. Reads are the CTG's; the employer's steps its collectivité's; the
@@ -425,6 +431,33 @@ TEST_F(AuthorizationMatrixTest, EveryRpcEveryRoleOwnAndOtherScope) {
     }
   }
   EXPECT_EQ(checked, static_cast<int>(std::size(kMatrix) * std::size(kRoles) * 2));
+}
+
+// A new RPC cannot slip past the policy unseen: every method of every ctg.v1 service has its
+// row, and every row names a method.
+TEST(AuthorizationMatrixRowsTest, EveryMethodOfEveryServiceHasARow) {
+  std::set<std::string> rows;
+  for (const Row& row : kMatrix) {
+    EXPECT_TRUE(rows.insert(row.rpc).second) << row.rpc << " has two rows";
+  }
+  std::set<std::string> methods;
+  for (const char* service :
+       {v1::PartnersService::service_full_name(), v1::PlansService::service_full_name(),
+        v1::AuditService::service_full_name(), v1::AdminService::service_full_name(),
+        v1::PersonsService::service_full_name(), v1::StaffingService::service_full_name()}) {
+    const google::protobuf::ServiceDescriptor* descriptor =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
+    ASSERT_NE(descriptor, nullptr) << service;
+    for (int i = 0; i < descriptor->method_count(); ++i) {
+      const std::string& method = descriptor->method(i)->name();
+      EXPECT_TRUE(methods.insert(method).second) << method << " is in two services";
+      EXPECT_EQ(rows.count(method), 1u) << descriptor->full_name() << "." << method
+                                        << " has no row in the authorization matrix";
+    }
+  }
+  for (const std::string& row : rows) {
+    EXPECT_EQ(methods.count(row), 1u) << "the row " << row << " names no method";
+  }
 }
 
 }  // namespace
