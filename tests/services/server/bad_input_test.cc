@@ -27,25 +27,6 @@ using ::testing::HasSubstr;
 
 constexpr size_t kHuge = 1 << 20;
 
-std::vector<google::rpc::BadRequest::FieldViolation> Violations(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  std::vector<google::rpc::BadRequest::FieldViolation> violations;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      violations.assign(bad.field_violations().begin(), bad.field_violations().end());
-    }
-  }
-  return violations;
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& violation : Violations(status)) fields.push_back(violation.field());
-  return fields;
-}
-
 // What the client received as trailers, roughly: the message and the details.
 size_t TrailerBytes(const grpc::Status& status) {
   return status.error_message().size() + status.error_details().size();

@@ -1,7 +1,10 @@
 #include "tests/services/server/ctgd_harness.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
 
 namespace ctg::testing {
 namespace {
@@ -135,6 +139,59 @@ absl::StatusOr<std::unique_ptr<CtgdProcess>> CtgdProcess::Start(const CtgdOption
 }
 
 CtgdProcess::~CtgdProcess() { Stop(SIGKILL); }
+
+google::rpc::Status DetailsOf(const grpc::Status& status) {
+  google::rpc::Status details;
+  details.ParseFromString(status.error_details());
+  return details;
+}
+
+google::rpc::ErrorInfo InfoOf(const grpc::Status& status) {
+  const google::rpc::Status details = DetailsOf(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info;
+  }
+  return {};
+}
+
+std::string Reason(const grpc::Status& status) { return InfoOf(status).reason(); }
+
+std::vector<google::rpc::BadRequest::FieldViolation> Violations(const grpc::Status& status) {
+  std::vector<google::rpc::BadRequest::FieldViolation> violations;
+  const google::rpc::Status details = DetailsOf(status);
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      violations.insert(violations.end(), bad.field_violations().begin(),
+                        bad.field_violations().end());
+    }
+  }
+  return violations;
+}
+
+std::vector<std::string> BadFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& violation : Violations(status)) fields.push_back(violation.field());
+  return fields;
+}
+
+std::string ScrapeMetrics(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  EXPECT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, n);
+  ::close(fd);
+  return response;
+}
 
 int ExitCodeOf(int wait_status) {
   return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);

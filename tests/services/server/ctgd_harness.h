@@ -12,6 +12,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "services/platform/jwt.h"
 #include "services/platform/principal.h"
 
@@ -64,6 +66,17 @@ class CtgdProcess {
   std::string data_dir_, certs_dir_, config_path_, log_path_;
   std::shared_ptr<platform::JwtSigner> signer_;
 };
+
+// What a failed call carries besides its code: the google.rpc.Status details, their ErrorInfo
+// (empty if none) and its reason, the BadRequest's field violations and their paths.
+google::rpc::Status DetailsOf(const grpc::Status& status);
+google::rpc::ErrorInfo InfoOf(const grpc::Status& status);
+std::string Reason(const grpc::Status& status);
+std::vector<google::rpc::BadRequest::FieldViolation> Violations(const grpc::Status& status);
+std::vector<std::string> BadFields(const grpc::Status& status);
+
+// The body of GET /metrics on 127.0.0.1:`port` (HTTP/1.0, read to the end).
+std::string ScrapeMetrics(int port);
 
 // The exit code of a process from its waitpid() status: 128 + the signal if one killed it.
 int ExitCodeOf(int wait_status);

@@ -23,34 +23,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// The google.rpc.Status details of a failed call.
-google::rpc::Status DetailsOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  return details;
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  const google::rpc::Status details = DetailsOf(status);
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& violation : bad.field_violations()) fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
-
-std::string Reason(const grpc::Status& status) {
-  const google::rpc::Status details = DetailsOf(status);
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
 class CtgdTest : public RegistryTest {
  protected:
   // The number of events in the log, as the Caf's admin sees it.

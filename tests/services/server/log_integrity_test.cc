@@ -2,11 +2,8 @@
 // `ldb` would): the background verification reports it in health, metrics and logs, and a
 // read of an altered index fails with DATA_LOSS naming the position; an altered event stops
 // the start-up with an error naming it.
-#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <map>
@@ -25,30 +22,13 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "tests/services/server/ctgd_harness.h"
+#include "tests/testing/raw_rocksdb.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ctg::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-// The body of GET /metrics on 127.0.0.1:port (HTTP/1.0, read to the end).
-std::string Scrape(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  EXPECT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  EXPECT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof(buffer))) > 0;) response.append(buffer, n);
-  ::close(fd);
-  return response;
-}
 
 // grpc.health.v1.Health/Check of `service` ("" for the server): the response's status field
 // (1 SERVING, 2 NOT_SERVING), or -1 if the call failed.
@@ -80,39 +60,12 @@ int HealthStatus(const CtgdProcess& server, const std::string& service) {
 std::string AwaitMetric(const CtgdProcess& server, const std::string& needle) {
   std::string body;
   for (int attempt = 0; attempt < 600; ++attempt) {
-    body = Scrape(server.metrics_port());
+    body = ScrapeMetrics(server.metrics_port());
     if (body.find(needle) != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return body;
 }
-
-// The store's RocksDB opened directly, every column family by name (ctgd stopped).
-class RawLog {
- public:
-  explicit RawLog(const std::string& log_dir) {
-    std::vector<std::string> names;
-    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), log_dir, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), log_dir, descriptors, &handles_, &raw);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    db_.reset(raw);
-    for (size_t i = 0; i < names.size(); ++i) families_[names[i]] = handles_[i];
-  }
-  ~RawLog() {
-    for (auto* handle : handles_) EXPECT_TRUE(db_->DestroyColumnFamilyHandle(handle).ok());
-    EXPECT_TRUE(db_->Close().ok());
-  }
-  rocksdb::DB& db() { return *db_; }
-  rocksdb::ColumnFamilyHandle* family(const std::string& name) { return families_.at(name); }
-
- private:
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> families_;
-};
 
 class LogIntegrityTest : public ::testing::Test {
  protected:
@@ -161,14 +114,14 @@ TEST_F(LogIntegrityTest, AStrayTagIndexEntryIsReportedInHealthMetricsAndLogs) {
   std::string tag;
   uint64_t stray = 0;
   {
-    RawLog log(server_->data_dir() + "/log");
+    RawRocksDb log(server_->data_dir() + "/log");
     uint64_t size = 0;
     std::unique_ptr<rocksdb::Iterator> entries(
-        log.db().NewIterator(rocksdb::ReadOptions(), log.family("entries")));
+        log.db().NewIterator(rocksdb::ReadOptions(), log.Family("entries")));
     for (entries->SeekToFirst(); entries->Valid(); entries->Next()) ++size;
     std::map<std::string, std::set<uint64_t>> tagged;  // tag -> its positions
     std::unique_ptr<rocksdb::Iterator> it(
-        log.db().NewIterator(rocksdb::ReadOptions(), log.family("tags")));
+        log.db().NewIterator(rocksdb::ReadOptions(), log.Family("tags")));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const std::string key = it->key().ToString();
       tagged[key.substr(0, key.size() - 9)].insert(eventstore::GetBigEndian64(key, key.size() - 8));
@@ -182,7 +135,7 @@ TEST_F(LogIntegrityTest, AStrayTagIndexEntryIsReportedInHealthMetricsAndLogs) {
     ASSERT_FALSE(tag.empty()) << "every tag is on every event";
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    ASSERT_TRUE(log.db().Put(sync, log.family("tags"), eventstore::NamedKey(tag, stray), "").ok());
+    ASSERT_TRUE(log.db().Put(sync, log.Family("tags"), eventstore::NamedKey(tag, stray), "").ok());
   }
   StartServer();  // nothing the start-up reads was changed
 
@@ -200,7 +153,7 @@ TEST_F(LogIntegrityTest, AStrayTagIndexEntryIsReportedInHealthMetricsAndLogs) {
   grpc::Status status = audit->ListEvents(server_->Context(Admin()).get(), list, &events);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DATA_LOSS) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr(absl::StrCat("position ", stray)));
-  EXPECT_THAT(Scrape(server_->metrics_port()), HasSubstr("ctg_store_integrity_failures_total 1"));
+  EXPECT_THAT(ScrapeMetrics(server_->metrics_port()), HasSubstr("ctg_store_integrity_failures_total 1"));
 
   ASSERT_EQ(server_->Stop(SIGTERM), 0);
   EXPECT_THAT(server_->Logs(), HasSubstr("log verification found a problem"));
@@ -213,14 +166,14 @@ TEST_F(LogIntegrityTest, AStrayTagIndexEntryIsReportedInHealthMetricsAndLogs) {
 TEST_F(LogIntegrityTest, AnAlteredPayloadStopsTheStartUpWithItsPosition) {
   ASSERT_EQ(server_->Stop(SIGTERM), 0);
   {
-    RawLog log(server_->data_dir() + "/log");
+    RawRocksDb log(server_->data_dir() + "/log");
     std::string body;
-    ASSERT_TRUE(log.db().Get(rocksdb::ReadOptions(), log.family("payloads"),
+    ASSERT_TRUE(log.db().Get(rocksdb::ReadOptions(), log.Family("payloads"),
                              eventstore::PositionKey(1), &body).ok());
     body.back() ^= 0x01;
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    ASSERT_TRUE(log.db().Put(sync, log.family("payloads"), eventstore::PositionKey(1), body).ok());
+    ASSERT_TRUE(log.db().Put(sync, log.Family("payloads"), eventstore::PositionKey(1), body).ok());
   }
   auto refused = CtgdProcess::Start(options_);
   ASSERT_FALSE(refused.ok());

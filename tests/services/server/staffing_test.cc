@@ -21,16 +21,6 @@ using platform::Role;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-google::rpc::ErrorInfo InfoOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info;
-  }
-  return {};
-}
-
 class StaffingTest : public RegistryTest {
  protected:
   // The employer (the porteur of test-ctg), its chargé de coopération, the CTG's CDT, the

@@ -19,32 +19,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-google::rpc::Status DetailsOf(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  return details;
-}
-
-std::string Reason(const grpc::Status& status) {
-  const google::rpc::Status details = DetailsOf(status);
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  const google::rpc::Status details = DetailsOf(status);
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& violation : bad.field_violations()) fields.push_back(violation.field());
-  }
-  return fields;
-}
-
 class TenancyTest : public RegistryTest {
  protected:
   static platform::Principal EpciAdmin() {
