@@ -1,0 +1,110 @@
+// The command line of the registry: `ctg orgs list|show`, `ctg ctgs list|show`.
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "clients/ctg/cli_checks.h"
+#include "clients/ctg/command_line.h"
+#include "clients/ctg/commands.h"
+#include "clients/ctg/format.h"
+#include "ctg/v1/partners.grpc.pb.h"
+#include "ctg/v1/plans.grpc.pb.h"
+
+namespace ctg::cli {
+namespace {
+
+using Usage = std::optional<UsageError>;
+
+void AddOrgsCommands(CLI::App& app, CommandSet& commands) {
+  CLI::App* orgs = app.add_subcommand("orgs", "the registry of organisations");
+  orgs->require_subcommand(1);
+
+  struct ListFlags {
+    std::string type, epci;
+    OrgsListArgs args;
+  };
+  ListFlags& list = commands.Make<ListFlags>();
+  CLI::App* orgs_list = orgs->add_subcommand("list", "list organisations, in SIREN order");
+  orgs_list->add_option("--type", list.type,
+                        EnumHelp("only this type", ctg::v1::OrganisationType_descriptor()));
+  orgs_list->add_option("--epci", list.epci, "only communes of this EPCI (its SIREN)");
+  AddPageFlags(*orgs_list, 1000, list.args);
+  commands.Add(
+      orgs_list,
+      [&list](Usage* usage) {
+        if (!list.type.empty()) {
+          list.args.type = EnumOrUsage<ctg::v1::OrganisationType>(
+              ctg::v1::OrganisationType_descriptor(), list.type, usage);
+        }
+        if (!list.epci.empty()) list.args.epci = OrUsage(OrganisationName(list.epci), usage);
+      },
+      [&list](const Session& session) {
+        return RunOrgsList(*ctg::v1::PartnersService::NewStub(session.channel), session.call,
+                           list.args, session.output);
+      });
+
+  struct ShowFlags {
+    std::string siren, name;
+  };
+  ShowFlags& show = commands.Make<ShowFlags>();
+  CLI::App* orgs_show = orgs->add_subcommand("show", "show one organisation");
+  orgs_show->add_option("siren", show.siren, "its SIREN, e.g. 249900028")->required();
+  commands.Add(
+      orgs_show, [&show](Usage* usage) { show.name = OrUsage(OrganisationName(show.siren), usage); },
+      [&show](const Session& session) {
+        return RunOrgsShow(*ctg::v1::PartnersService::NewStub(session.channel), session.call,
+                           show.name, session.output);
+      });
+}
+
+void AddCtgsCommands(CLI::App& app, CommandSet& commands) {
+  CLI::App* ctgs = app.add_subcommand("ctgs", "Conventions Territoriales Globales");
+  ctgs->require_subcommand(1);
+
+  struct ListFlags {
+    std::string state, signatory;
+    CtgsListArgs args;
+  };
+  ListFlags& list = commands.Make<ListFlags>();
+  CLI::App* ctgs_list = ctgs->add_subcommand("list", "list the CTGs you may read");
+  ctgs_list->add_option("--state", list.state,
+                        EnumHelp("only in this state", ctg::v1::CtgState_descriptor()));
+  ctgs_list->add_option("--signatory", list.signatory, "only CTGs this SIREN signs");
+  AddPageFlags(*ctgs_list, 1000, list.args);
+  commands.Add(
+      ctgs_list,
+      [&list](Usage* usage) {
+        if (!list.state.empty()) {
+          list.args.state =
+              EnumOrUsage<ctg::v1::CtgState>(ctg::v1::CtgState_descriptor(), list.state, usage);
+        }
+        if (!list.signatory.empty())
+          list.args.signatory = OrUsage(OrganisationName(list.signatory), usage);
+      },
+      [&list](const Session& session) {
+        return RunCtgsList(*ctg::v1::PlansService::NewStub(session.channel), session.call,
+                           list.args, session.output);
+      });
+
+  struct ShowFlags {
+    std::string id, name;
+  };
+  ShowFlags& show = commands.Make<ShowFlags>();
+  CLI::App* ctgs_show =
+      ctgs->add_subcommand("show", "show one CTG: signatories, deliberations, warnings");
+  ctgs_show->add_option("id", show.id, "its id, e.g. val-orbe-2025")->required();
+  commands.Add(
+      ctgs_show, [&show](Usage* usage) { show.name = OrUsage(CtgName(show.id), usage); },
+      [&show](const Session& session) {
+        return RunCtgsShow(*ctg::v1::PlansService::NewStub(session.channel), session.call,
+                           show.name, session.output);
+      });
+}
+
+}  // namespace
+
+void AddRegistryCommands(CLI::App& app, CommandSet& commands) {
+  AddOrgsCommands(app, commands);
+  AddCtgsCommands(app, commands);
+}
+
+}  // namespace ctg::cli
