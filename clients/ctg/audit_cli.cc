@@ -27,8 +27,8 @@ void AddHistoryCommand(CLI::App& app, CommandSet& commands) {
   CLI::App* history = app.add_subcommand("history", "who changed what, and when (oldest first)");
   CLI::Option* stream =
       history->add_option("--stream", flags.args.stream, "a stream, e.g. ctg-val-orbe-2025");
-  CLI::Option* tag = history->add_option("--tag", flags.args.tag,
-                                         "a tag, e.g. ctg:val-orbe-2025, org:249900028");
+  CLI::Option* tag =
+      history->add_option("--tag", flags.args.tag, "a tag, e.g. ctg:val-orbe-2025, org:249900028");
   stream->excludes(tag);
   history->add_option("--since", flags.since, "recorded at or after (RFC 3339 or YYYY-MM-DD)");
   history->add_option("--until", flags.until, "recorded before (RFC 3339 or YYYY-MM-DD)");

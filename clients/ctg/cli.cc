@@ -128,12 +128,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   const TrustOptions trust{.verifier_key = flags.verifier_key};
   TrustStore store(ServerStateDir(flags.state_dir.empty() ? DefaultStateDir() : flags.state_dir,
                                   flags.connection.server));
-  const absl::Status status =
-      commands.RunParsed(Session{.channel = *std::move(channel),
-                                 .call = *call,
-                                 .output = output,
-                                 .trust = trust,
-                                 .store = store});
+  const absl::Status status = commands.RunParsed(Session{.channel = *std::move(channel),
+                                                         .call = *call,
+                                                         .output = output,
+                                                         .trust = trust,
+                                                         .store = store});
   if (!status.ok()) {
     err << "ctg: " << status.message() << "\n";
     return kExitFailure;

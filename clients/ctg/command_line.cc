@@ -25,6 +25,23 @@ absl::Status CommandSet::RunParsed(const Session& session) const {
   return command == nullptr ? absl::OkStatus() : command->run(session);
 }
 
+void AddShowCommand(CLI::App& parent, CommandSet& commands, const std::string& help,
+                    const std::string& id_name, const std::string& id_help, NameOf name_of,
+                    Show show) {
+  struct Flags {
+    std::string id, name;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* command = parent.add_subcommand("show", help);
+  command->add_option(id_name, flags.id, id_help)->required();
+  commands.Add(
+      command,
+      [&flags, name_of = std::move(name_of)](std::optional<UsageError>* usage) {
+        flags.name = OrUsage(name_of(flags.id), usage);
+      },
+      flags.name, std::move(show));
+}
+
 void AddPageFlags(CLI::App& list, int max_page_size, int32_t& page_size, std::string& page_token,
                   bool& all) {
   list.add_option("--page_size", page_size, "at most this many per page")

@@ -14,9 +14,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "clients/ctg/cli_checks.h"
 #include "clients/ctg/commands.h"
 #include "clients/ctg/connection.h"
@@ -52,6 +55,12 @@ class CommandSet {
 
   // Declares `command`, a subcommand with no subcommands of its own.
   void Add(CLI::App* command, Check check, Run run);
+  // The same, running `run(session, args)` (e.g. OnStub's): `args` are what `check` prepared.
+  template <typename Args, typename RunWithArgs>
+  void Add(CLI::App* command, Check check, const Args& args, RunWithArgs run) {
+    Add(command, std::move(check),
+        [&args, run = std::move(run)](const Session& session) { return run(session, args); });
+  }
 
   // A new T that lives as long as this set: the flags a group's subcommands are bound to.
   template <typename T>
@@ -78,6 +87,26 @@ class CommandSet {
   std::vector<Command> commands_;
   std::vector<std::shared_ptr<void>> kept_;
 };
+
+// `command(stub, call, args, output)` (a function of commands.h) as a callable of the session
+// and the args, on a new stub of Service.
+template <typename Service, typename Args>
+auto OnStub(absl::Status (*command)(typename Service::StubInterface&, const CallSettings&,
+                                    const Args&, Output&)) {
+  return [command](const Session& session, const Args& args) {
+    return command(*Service::NewStub(session.channel), session.call, args, session.output);
+  };
+}
+
+// The resource name of an id as typed (OrganisationName, CtgName, PostName…).
+using NameOf = std::function<absl::StatusOr<std::string>(absl::string_view id)>;
+// Reads and prints the resource `name`.
+using Show = std::function<absl::Status(const Session& session, const std::string& name)>;
+// Adds the subcommand `show` to `parent`: its required positional `id_name` (`id_help`) is
+// made a resource name by `name_of` (its error is a usage error), which `show` then reads.
+void AddShowCommand(CLI::App& parent, CommandSet& commands, const std::string& help,
+                    const std::string& id_name, const std::string& id_help, NameOf name_of,
+                    Show show);
 
 // Adds --page_size (1 to `max_page_size`), --page_token and --all to a list command, bound to
 // the fields of the same names of `args` (OrgsListArgs, HistoryArgs, PostsListArgs…).

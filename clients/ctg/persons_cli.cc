@@ -31,7 +31,7 @@ std::optional<UsageError> CheckIdentityFlag(absl::string_view flag, const std::s
   return std::nullopt;
 }
 
-void AddCreateCommand(CLI::App& persons, CommandSet& commands) {
+void AddPersonsCreateCommand(CLI::App& persons, CommandSet& commands) {
   struct Flags {
     std::string organisation, given_name, family_name, email, phone, recruitment, request_id;
     PersonsCreateArgs args;
@@ -74,13 +74,10 @@ void AddCreateCommand(CLI::App& persons, CommandSet& commands) {
           args.recruitment = OrUsage(RecruitmentName(flags.recruitment), usage);
         args.request_id = RequestIdOrNew(flags.request_id, usage);
       },
-      [&flags](const Session& session) {
-        return RunPersonsCreate(*ctg::v1::PersonsService::NewStub(session.channel), session.call,
-                                flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::PersonsService>(RunPersonsCreate));
 }
 
-void AddShowCommand(CLI::App& persons, CommandSet& commands) {
+void AddPersonsShowCommand(CLI::App& persons, CommandSet& commands) {
   struct Flags {
     std::string id, purpose;
     CLI::Option* purpose_option = nullptr;
@@ -109,13 +106,10 @@ void AddShowCommand(CLI::App& persons, CommandSet& commands) {
           AddUsage(usage, "--purpose is limited to 200 characters");
         }
       },
-      [&flags](const Session& session) {
-        return RunPersonsShow(*ctg::v1::PersonsService::NewStub(session.channel), session.call,
-                              flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::PersonsService>(RunPersonsShow));
 }
 
-void AddEraseCommand(CLI::App& persons, CommandSet& commands) {
+void AddPersonsEraseCommand(CLI::App& persons, CommandSet& commands) {
   struct Flags {
     std::string id, basis, request_id;
     PersonsEraseArgs args;
@@ -142,10 +136,7 @@ void AddEraseCommand(CLI::App& persons, CommandSet& commands) {
           AddUsage(usage, "--reference is limited to 200 characters");
         flags.args.request_id = RequestIdOrNew(flags.request_id, usage);
       },
-      [&flags](const Session& session) {
-        return RunPersonsErase(*ctg::v1::PersonsService::NewStub(session.channel), session.call,
-                               flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::PersonsService>(RunPersonsErase));
 }
 
 }  // namespace
@@ -154,9 +145,9 @@ void AddPersonsCommands(CLI::App& app, CommandSet& commands) {
   CLI::App* persons = app.add_subcommand(
       "persons", "persons (candidates, agents): register, look up, erase their personal data");
   persons->require_subcommand(1);
-  AddCreateCommand(*persons, commands);
-  AddShowCommand(*persons, commands);
-  AddEraseCommand(*persons, commands);
+  AddPersonsCreateCommand(*persons, commands);
+  AddPersonsShowCommand(*persons, commands);
+  AddPersonsEraseCommand(*persons, commands);
 }
 
 }  // namespace ctg::cli

@@ -37,23 +37,10 @@ void AddOrgsCommands(CLI::App& app, CommandSet& commands) {
         }
         if (!list.epci.empty()) list.args.epci = OrUsage(OrganisationName(list.epci), usage);
       },
-      [&list](const Session& session) {
-        return RunOrgsList(*ctg::v1::PartnersService::NewStub(session.channel), session.call,
-                           list.args, session.output);
-      });
+      list.args, OnStub<ctg::v1::PartnersService>(RunOrgsList));
 
-  struct ShowFlags {
-    std::string siren, name;
-  };
-  ShowFlags& show = commands.Make<ShowFlags>();
-  CLI::App* orgs_show = orgs->add_subcommand("show", "show one organisation");
-  orgs_show->add_option("siren", show.siren, "its SIREN, e.g. 249900028")->required();
-  commands.Add(
-      orgs_show, [&show](Usage* usage) { show.name = OrUsage(OrganisationName(show.siren), usage); },
-      [&show](const Session& session) {
-        return RunOrgsShow(*ctg::v1::PartnersService::NewStub(session.channel), session.call,
-                           show.name, session.output);
-      });
+  AddShowCommand(*orgs, commands, "show one organisation", "siren", "its SIREN, e.g. 249900028",
+                 OrganisationName, OnStub<ctg::v1::PartnersService>(RunOrgsShow));
 }
 
 void AddCtgsCommands(CLI::App& app, CommandSet& commands) {
@@ -80,24 +67,10 @@ void AddCtgsCommands(CLI::App& app, CommandSet& commands) {
         if (!list.signatory.empty())
           list.args.signatory = OrUsage(OrganisationName(list.signatory), usage);
       },
-      [&list](const Session& session) {
-        return RunCtgsList(*ctg::v1::PlansService::NewStub(session.channel), session.call,
-                           list.args, session.output);
-      });
+      list.args, OnStub<ctg::v1::PlansService>(RunCtgsList));
 
-  struct ShowFlags {
-    std::string id, name;
-  };
-  ShowFlags& show = commands.Make<ShowFlags>();
-  CLI::App* ctgs_show =
-      ctgs->add_subcommand("show", "show one CTG: signatories, deliberations, warnings");
-  ctgs_show->add_option("id", show.id, "its id, e.g. val-orbe-2025")->required();
-  commands.Add(
-      ctgs_show, [&show](Usage* usage) { show.name = OrUsage(CtgName(show.id), usage); },
-      [&show](const Session& session) {
-        return RunCtgsShow(*ctg::v1::PlansService::NewStub(session.channel), session.call,
-                           show.name, session.output);
-      });
+  AddShowCommand(*ctgs, commands, "show one CTG: signatories, deliberations, warnings", "id",
+                 "its id, e.g. val-orbe-2025", CtgName, OnStub<ctg::v1::PlansService>(RunCtgsShow));
 }
 
 }  // namespace

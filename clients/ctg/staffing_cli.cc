@@ -62,8 +62,8 @@ void AddEtagFlag(CLI::App& write, std::string& etag) {
   write.add_option("--etag", etag, "apply only if the resource is still at this etag (from show)");
 }
 
-std::unique_ptr<ctg::v1::StaffingService::StubInterface> StaffingStub(const Session& session) {
-  return ctg::v1::StaffingService::NewStub(session.channel);
+absl::StatusOr<std::string> ReplacementName(absl::string_view id) {
+  return ResourceName("replacements", id, "a replacement id", "rempl-val-orbe-1");
 }
 
 // The staffing writes with no command of their own — `posts create|transition|cofinancing|
@@ -86,7 +86,6 @@ class StaffingWrites {
   CommandSet* commands_ = nullptr;
   std::optional<StaffingWrite> write_;
   ReplacementsListArgs list_args_;
-  std::string show_name_;
 
   // The flags, bound to CLI11 (one subcommand is parsed per run, so they are shared).
   std::string id_, etag_, request_id_, new_id_;
@@ -102,9 +101,9 @@ class StaffingWrites {
   std::string replaces_, reduce_activity_, reduce_by_, outcome_;
 };
 
-CLI::App* StaffingWrites::AddWrite(CLI::App& parent, const std::string& name, const std::string& help,
-                                const std::string& id_help, bool etag,
-                                std::function<StaffingWrite(Usage*)> build) {
+CLI::App* StaffingWrites::AddWrite(CLI::App& parent, const std::string& name,
+                                   const std::string& help, const std::string& id_help, bool etag,
+                                   std::function<StaffingWrite(Usage*)> build) {
   CLI::App* command = parent.add_subcommand(name, help);
   if (!id_help.empty()) command->add_option("id", id_, id_help)->required();
   if (etag) AddEtagFlag(*command, etag_);
@@ -112,7 +111,8 @@ CLI::App* StaffingWrites::AddWrite(CLI::App& parent, const std::string& name, co
   commands_->Add(
       command, [this, build = std::move(build)](Usage* usage) { write_ = build(usage); },
       [this](const Session& session) {
-        return RunStaffingWrite(*StaffingStub(session), session.call, *write_, session.output);
+        return RunStaffingWrite(*ctg::v1::StaffingService::NewStub(session.channel), session.call,
+                                *write_, session.output);
       });
   return command;
 }
@@ -125,8 +125,7 @@ void StaffingWrites::Add(CLI::App& app, CLI::App& posts, CLI::App& recruitments,
     return OrUsage(RecruitmentName(id_), usage);
   };
   const auto replacement_name = [this](Usage* usage) {
-    return OrUsage(ResourceName("replacements", id_, "a replacement id", "rempl-val-orbe-1"),
-                   usage);
+    return OrUsage(ReplacementName(id_), usage);
   };
   const auto date_option = [this](CLI::App* command, const std::string& help) {
     command->add_option("--date", date_, help + ", YYYY-MM-DD")->required();
@@ -517,18 +516,9 @@ void StaffingWrites::Add(CLI::App& app, CLI::App& posts, CLI::App& recruitments,
               ctg::v1::ReplacementStatus_descriptor(), status_, usage);
         }
       },
-      [this](const Session& session) {
-        return RunReplacementsList(*StaffingStub(session), session.call, list_args_,
-                                   session.output);
-      });
-  CLI::App* show = replacements->add_subcommand("show", "one replacement, with the Caf's validation");
-  show->add_option("id", id_, "its id")->required();
-  commands.Add(
-      show, [this, replacement_name](Usage* usage) { show_name_ = replacement_name(usage); },
-      [this](const Session& session) {
-        return RunReplacementsShow(*StaffingStub(session), session.call, show_name_,
-                                   session.output);
-      });
+      list_args_, OnStub<ctg::v1::StaffingService>(RunReplacementsList));
+  AddShowCommand(*replacements, commands, "one replacement, with the Caf's validation", "id",
+                 "its id", ReplacementName, OnStub<ctg::v1::StaffingService>(RunReplacementsShow));
 
   CLI::App* request =
       AddWrite(*replacements, "request",
@@ -653,24 +643,7 @@ void AddPostsListCommand(CLI::App& posts, CommandSet& commands) {
                                                                flags.status, usage);
         }
       },
-      [&flags](const Session& session) {
-        return RunPostsList(*StaffingStub(session), session.call, flags.args, session.output);
-      });
-}
-
-void AddPostsShowCommand(CLI::App& posts, CommandSet& commands) {
-  struct Flags {
-    std::string id, name;
-  };
-  Flags& flags = commands.Make<Flags>();
-  CLI::App* show = posts.add_subcommand(
-      "show", "one post: holders, ETP, missions, thématiques, funding, changes and exchanges");
-  show->add_option("id", flags.id, "its id, e.g. cc-val-orbe-1")->required();
-  commands.Add(
-      show, [&flags](Usage* usage) { flags.name = OrUsage(PostName(flags.id), usage); },
-      [&flags](const Session& session) {
-        return RunPostsShow(*StaffingStub(session), session.call, flags.name, session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunPostsList));
 }
 
 // The flags of `posts propose-change` and the change they describe.
@@ -700,13 +673,12 @@ void ProposeChangeFlags::Check(Usage* usage) {
                               !recruitment.empty() || !replacement.empty();
   const int kinds = organisation + has_missions + has_thematiques + personnel;
   if (kinds != 1) {
-    AddUsage(usage,
-             kinds == 0
-                 ? "say what changes: --etp/--rattachement (organisation), --mission "
-                   "(missions), --thematique (thématiques), or --assign/--end (personnel)"
-                 : "a change is of one kind: organisation (--etp, --rattachement), missions "
-                   "(--mission), thématiques (--thematique) or personnel (--assign, --end); "
-                   "propose several changes for several kinds");
+    AddUsage(usage, kinds == 0
+                        ? "say what changes: --etp/--rattachement (organisation), --mission "
+                          "(missions), --thematique (thématiques), or --assign/--end (personnel)"
+                        : "a change is of one kind: organisation (--etp, --rattachement), missions "
+                          "(--mission), thématiques (--thematique) or personnel (--assign, --end); "
+                          "propose several changes for several kinds");
   } else if (assign_details && assign.empty()) {
     AddUsage(usage,
              "--assignment_id, --as, --start, --planned_end, --assignment_etp, "
@@ -815,11 +787,8 @@ void AddProposeChangeCommand(CLI::App& posts, CommandSet& commands) {
   AddEtagFlag(*propose, flags.etag);
   AddRequestIdFlag(*propose, flags.request_id);
   commands.Add(
-      propose, [&flags](Usage* usage) { flags.Check(usage); },
-      [&flags](const Session& session) {
-        return RunProposeChange(*StaffingStub(session), session.call, flags.args,
-                                session.output);
-      });
+      propose, [&flags](Usage* usage) { flags.Check(usage); }, flags.args,
+      OnStub<ctg::v1::StaffingService>(RunProposeChange));
 }
 
 void AddRecordExchangeCommand(CLI::App& posts, CommandSet& commands) {
@@ -851,16 +820,13 @@ void AddRecordExchangeCommand(CLI::App& posts, CommandSet& commands) {
         exchange.set_exchange_id(flags.exchange_id);
         *exchange.mutable_date() = Day(flags.date, usage);
         exchange.set_form(EnumOrUsage<ctg::v1::ExchangeForm>(ctg::v1::ExchangeForm_descriptor(),
-                                                              flags.form, usage));
+                                                             flags.form, usage));
         exchange.set_conclusion(flags.conclusion);
         if (absl::StripAsciiWhitespace(flags.conclusion).empty() && !usage->has_value())
           AddUsage(usage, "--conclusion must say what was concluded");
         flags.args.request_id = RequestIdOrNew(flags.request_id, usage);
       },
-      [&flags](const Session& session) {
-        return RunRecordExchange(*StaffingStub(session), session.call, flags.args,
-                                 session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunRecordExchange));
 }
 
 void AddApplyChangeCommand(CLI::App& posts, CommandSet& commands) {
@@ -886,9 +852,7 @@ void AddApplyChangeCommand(CLI::App& posts, CommandSet& commands) {
         flags.args.effective_date = Day(flags.effective, usage);
         flags.args.request_id = RequestIdOrNew(flags.request_id, usage);
       },
-      [&flags](const Session& session) {
-        return RunApplyChange(*StaffingStub(session), session.call, flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunApplyChange));
 }
 
 // ---- recruitments: reads and the Caf's opinions ----
@@ -919,26 +883,7 @@ void AddRecruitmentsListCommand(CLI::App& recruitments, CommandSet& commands) {
               ctg::v1::RecruitmentStatus_descriptor(), flags.status, usage);
         }
       },
-      [&flags](const Session& session) {
-        return RunRecruitmentsList(*StaffingStub(session), session.call, flags.args,
-                                   session.output);
-      });
-}
-
-void AddRecruitmentsShowCommand(CLI::App& recruitments, CommandSet& commands) {
-  struct Flags {
-    std::string id, name;
-  };
-  Flags& flags = commands.Make<Flags>();
-  CLI::App* show = recruitments.add_subcommand(
-      "show", "one recruitment: its step, the Caf's involvement and opinions");
-  show->add_option("id", flags.id, "its id")->required();
-  commands.Add(
-      show, [&flags](Usage* usage) { flags.name = OrUsage(RecruitmentName(flags.id), usage); },
-      [&flags](const Session& session) {
-        return RunRecruitmentsShow(*StaffingStub(session), session.call, flags.name,
-                                   session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunRecruitmentsList));
 }
 
 void AddCafOpinionCommand(CLI::App& recruitments, CommandSet& commands) {
@@ -987,9 +932,7 @@ void AddCafOpinionCommand(CLI::App& recruitments, CommandSet& commands) {
         if (!flags.candidate.empty()) args.candidate = OrUsage(PersonName(flags.candidate), usage);
         args.request_id = RequestIdOrNew(flags.request_id, usage);
       },
-      [&flags](const Session& session) {
-        return RunCafOpinion(*StaffingStub(session), session.call, flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunCafOpinion));
 }
 
 // ---- what awaits the Caf, and what changed ----
@@ -1015,9 +958,7 @@ void AddQueueCommand(CLI::App& app, CommandSet& commands) {
                                                               flags.kind, usage);
         }
       },
-      [&flags](const Session& session) {
-        return RunQueue(*StaffingStub(session), session.call, flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunQueue));
 }
 
 void AddChangesCommand(CLI::App& app, CommandSet& commands) {
@@ -1047,13 +988,11 @@ void AddChangesCommand(CLI::App& app, CommandSet& commands) {
         }
         if (!flags.ctg.empty()) args.ctg = OrUsage(CtgName(flags.ctg), usage);
         if (!flags.kind.empty()) {
-          args.kind = EnumOrUsage<ctg::v1::ChangeKind>(ctg::v1::ChangeKind_descriptor(),
-                                                       flags.kind, usage);
+          args.kind =
+              EnumOrUsage<ctg::v1::ChangeKind>(ctg::v1::ChangeKind_descriptor(), flags.kind, usage);
         }
       },
-      [&flags](const Session& session) {
-        return RunChanges(*StaffingStub(session), session.call, flags.args, session.output);
-      });
+      flags.args, OnStub<ctg::v1::StaffingService>(RunChanges));
 }
 
 }  // namespace
@@ -1063,7 +1002,10 @@ void AddStaffingCommands(CLI::App& app, CommandSet& commands) {
       app.add_subcommand("posts", "chargé de coopération posts, and changes to them (R-6)");
   posts->require_subcommand(1);
   AddPostsListCommand(*posts, commands);
-  AddPostsShowCommand(*posts, commands);
+  AddShowCommand(*posts, commands,
+                 "one post: holders, ETP, missions, thématiques, funding, changes and exchanges",
+                 "id", "its id, e.g. cc-val-orbe-1", PostName,
+                 OnStub<ctg::v1::StaffingService>(RunPostsShow));
   AddProposeChangeCommand(*posts, commands);
   AddRecordExchangeCommand(*posts, commands);
   AddApplyChangeCommand(*posts, commands);
@@ -1072,7 +1014,9 @@ void AddStaffingCommands(CLI::App& app, CommandSet& commands) {
       "recruitments", "recruitments of chargés de coopération, step by step (R0 to R12)");
   recruitments->require_subcommand(1);
   AddRecruitmentsListCommand(*recruitments, commands);
-  AddRecruitmentsShowCommand(*recruitments, commands);
+  AddShowCommand(*recruitments, commands,
+                 "one recruitment: its step, the Caf's involvement and opinions", "id", "its id",
+                 RecruitmentName, OnStub<ctg::v1::StaffingService>(RunRecruitmentsShow));
   AddCafOpinionCommand(*recruitments, commands);
 
   commands.Make<StaffingWrites>().Add(app, *posts, *recruitments, commands);
