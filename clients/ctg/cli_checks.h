@@ -45,6 +45,21 @@ Enum EnumOrUsage(const google::protobuf::EnumDescriptor* type, const std::string
   return static_cast<Enum>(OrUsage(ParseEnumShortName(type, text), usage));
 }
 
+// A filter flag: empty if not given, else the resource name of `id` (e.g. CtgName), or empty
+// after a usage error.
+inline std::string FilterName(const std::string& id,
+                              absl::StatusOr<std::string> (*name_of)(absl::string_view),
+                              std::optional<UsageError>* usage) {
+  return id.empty() ? std::string() : OrUsage(name_of(id), usage);
+}
+
+// A filter flag: Enum() (…_UNSPECIFIED: any) if not given, else as EnumOrUsage.
+template <typename Enum>
+Enum FilterEnum(const google::protobuf::EnumDescriptor* type, const std::string& text,
+                std::optional<UsageError>* usage) {
+  return text.empty() ? Enum() : EnumOrUsage<Enum>(type, text, usage);
+}
+
 // Idempotency keys: the one given (a UUID), or a fresh one.
 inline std::string RequestIdOrNew(const std::string& given, std::optional<UsageError>* usage) {
   if (given.empty()) return NewRequestId();

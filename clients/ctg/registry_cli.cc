@@ -31,11 +31,9 @@ void AddOrgsCommands(CLI::App& app, CommandSet& commands) {
   commands.Add(
       orgs_list,
       [&list](Usage* usage) {
-        if (!list.type.empty()) {
-          list.args.type = EnumOrUsage<ctg::v1::OrganisationType>(
-              ctg::v1::OrganisationType_descriptor(), list.type, usage);
-        }
-        if (!list.epci.empty()) list.args.epci = OrUsage(OrganisationName(list.epci), usage);
+        list.args.type = FilterEnum<ctg::v1::OrganisationType>(
+            ctg::v1::OrganisationType_descriptor(), list.type, usage);
+        list.args.epci = FilterName(list.epci, OrganisationName, usage);
       },
       list.args, OnStub<ctg::v1::PartnersService>(RunOrgsList));
 
@@ -60,12 +58,9 @@ void AddCtgsCommands(CLI::App& app, CommandSet& commands) {
   commands.Add(
       ctgs_list,
       [&list](Usage* usage) {
-        if (!list.state.empty()) {
-          list.args.state =
-              EnumOrUsage<ctg::v1::CtgState>(ctg::v1::CtgState_descriptor(), list.state, usage);
-        }
-        if (!list.signatory.empty())
-          list.args.signatory = OrUsage(OrganisationName(list.signatory), usage);
+        list.args.state =
+            FilterEnum<ctg::v1::CtgState>(ctg::v1::CtgState_descriptor(), list.state, usage);
+        list.args.signatory = FilterName(list.signatory, OrganisationName, usage);
       },
       list.args, OnStub<ctg::v1::PlansService>(RunCtgsList));
 

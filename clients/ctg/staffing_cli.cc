@@ -509,12 +509,10 @@ void StaffingWrites::Add(CLI::App& app, CLI::App& posts, CLI::App& recruitments,
   commands.Add(
       list,
       [this](Usage* usage) {
-        if (!ctg_.empty()) list_args_.ctg = OrUsage(CtgName(ctg_), usage);
-        if (!post_.empty()) list_args_.post = OrUsage(PostName(post_), usage);
-        if (!status_.empty()) {
-          list_args_.status = EnumOrUsage<ctg::v1::ReplacementStatus>(
-              ctg::v1::ReplacementStatus_descriptor(), status_, usage);
-        }
+        list_args_.ctg = FilterName(ctg_, CtgName, usage);
+        list_args_.post = FilterName(post_, PostName, usage);
+        list_args_.status = FilterEnum<ctg::v1::ReplacementStatus>(
+            ctg::v1::ReplacementStatus_descriptor(), status_, usage);
       },
       list_args_, OnStub<ctg::v1::StaffingService>(RunReplacementsList));
   AddShowCommand(*replacements, commands, "one replacement, with the Caf's validation", "id",
@@ -635,13 +633,10 @@ void AddPostsListCommand(CLI::App& posts, CommandSet& commands) {
   commands.Add(
       list,
       [&flags](Usage* usage) {
-        if (!flags.ctg.empty()) flags.args.ctg = OrUsage(CtgName(flags.ctg), usage);
-        if (!flags.employer.empty())
-          flags.args.employer = OrUsage(OrganisationName(flags.employer), usage);
-        if (!flags.status.empty()) {
-          flags.args.status = EnumOrUsage<ctg::v1::PostStatus>(ctg::v1::PostStatus_descriptor(),
-                                                               flags.status, usage);
-        }
+        flags.args.ctg = FilterName(flags.ctg, CtgName, usage);
+        flags.args.employer = FilterName(flags.employer, OrganisationName, usage);
+        flags.args.status =
+            FilterEnum<ctg::v1::PostStatus>(ctg::v1::PostStatus_descriptor(), flags.status, usage);
       },
       flags.args, OnStub<ctg::v1::StaffingService>(RunPostsList));
 }
@@ -874,8 +869,8 @@ void AddRecruitmentsListCommand(CLI::App& recruitments, CommandSet& commands) {
   commands.Add(
       list,
       [&flags](Usage* usage) {
-        if (!flags.ctg.empty()) flags.args.ctg = OrUsage(CtgName(flags.ctg), usage);
-        if (!flags.post.empty()) flags.args.post = OrUsage(PostName(flags.post), usage);
+        flags.args.ctg = FilterName(flags.ctg, CtgName, usage);
+        flags.args.post = FilterName(flags.post, PostName, usage);
         if (absl::AsciiStrToLower(flags.status) == "any") {
           flags.args.status = ctg::v1::RECRUITMENT_STATUS_UNSPECIFIED;
         } else if (!flags.status.empty()) {
@@ -952,11 +947,9 @@ void AddQueueCommand(CLI::App& app, CommandSet& commands) {
   commands.Add(
       queue,
       [&flags](Usage* usage) {
-        if (!flags.ctg.empty()) flags.args.ctg = OrUsage(CtgName(flags.ctg), usage);
-        if (!flags.kind.empty()) {
-          flags.args.kind = EnumOrUsage<ctg::v1::CdtTaskKind>(ctg::v1::CdtTaskKind_descriptor(),
-                                                              flags.kind, usage);
-        }
+        flags.args.ctg = FilterName(flags.ctg, CtgName, usage);
+        flags.args.kind =
+            FilterEnum<ctg::v1::CdtTaskKind>(ctg::v1::CdtTaskKind_descriptor(), flags.kind, usage);
       },
       flags.args, OnStub<ctg::v1::StaffingService>(RunQueue));
 }
@@ -986,11 +979,9 @@ void AddChangesCommand(CLI::App& app, CommandSet& commands) {
             FormatDate(*args.until) < FormatDate(*args.since)) {
           AddUsage(usage, "--until must not be before --since");
         }
-        if (!flags.ctg.empty()) args.ctg = OrUsage(CtgName(flags.ctg), usage);
-        if (!flags.kind.empty()) {
-          args.kind =
-              EnumOrUsage<ctg::v1::ChangeKind>(ctg::v1::ChangeKind_descriptor(), flags.kind, usage);
-        }
+        args.ctg = FilterName(flags.ctg, CtgName, usage);
+        args.kind =
+            FilterEnum<ctg::v1::ChangeKind>(ctg::v1::ChangeKind_descriptor(), flags.kind, usage);
       },
       flags.args, OnStub<ctg::v1::StaffingService>(RunChanges));
 }
