@@ -1,4 +1,4 @@
-// What the command line checks beyond CLI11, shared by cli.cc and staffing_cli.cc: the first
+// What the command line checks beyond CLI11, shared by the registrars (*_cli.cc): the first
 // usage error found (exit 2), values parsed from flags, idempotency keys. Internal to ctg_cli.
 //
 // Thread safety: every function is thread-safe.
