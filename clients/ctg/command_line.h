@@ -55,7 +55,8 @@ class CommandSet {
 
   // Declares `command`, a subcommand with no subcommands of its own.
   void Add(CLI::App* command, Check check, Run run);
-  // The same, running `run(session, args)` (e.g. OnStub's): `args` are what `check` prepared.
+  // The same, running `run(session, args)` (e.g. OnStub's): `args`, what `check` prepared, must
+  // outlive the set (a member of a struct from Make).
   template <typename Args, typename RunWithArgs>
   void Add(CLI::App* command, Check check, const Args& args, RunWithArgs run) {
     Add(command, std::move(check),
