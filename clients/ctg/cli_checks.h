@@ -1,4 +1,4 @@
-// What the command line checks beyond CLI11, shared by cli.cc and staffing_cli.cc: the first
+// What the command line checks beyond CLI11, shared by the registrars (*_cli.cc): the first
 // usage error found (exit 2), values parsed from flags, idempotency keys. Internal to ctg_cli.
 //
 // Thread safety: every function is thread-safe.
@@ -43,6 +43,21 @@ template <typename Enum>
 Enum EnumOrUsage(const google::protobuf::EnumDescriptor* type, const std::string& text,
                  std::optional<UsageError>* usage) {
   return static_cast<Enum>(OrUsage(ParseEnumShortName(type, text), usage));
+}
+
+// A filter flag: empty if not given, else the resource name of `id` (e.g. CtgName), or empty
+// after a usage error.
+inline std::string FilterName(const std::string& id,
+                              absl::StatusOr<std::string> (*name_of)(absl::string_view),
+                              std::optional<UsageError>* usage) {
+  return id.empty() ? std::string() : OrUsage(name_of(id), usage);
+}
+
+// A filter flag: Enum() (…_UNSPECIFIED: any) if not given, else as EnumOrUsage.
+template <typename Enum>
+Enum FilterEnum(const google::protobuf::EnumDescriptor* type, const std::string& text,
+                std::optional<UsageError>* usage) {
+  return text.empty() ? Enum() : EnumOrUsage<Enum>(type, text, usage);
 }
 
 // Idempotency keys: the one given (a UUID), or a fresh one.

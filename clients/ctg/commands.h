@@ -5,7 +5,8 @@
 // with Output::json exactly one proto3 JSON object on one line. Hints (more pages, a key
 // pinned on first use) go to Output::err. A failure is returned, not printed: a failed call
 // as RpcError made it, a failed check as verification.h describes; the caller prints it and
-// exits with 1. Arguments are already validated (cli.h does it and exits with 2).
+// exits with 1. Arguments are already validated (each group's registrar, command_line.h, does
+// it and exits with 2).
 //
 // Thread safety: a command uses its stub, its TrustStore and its streams only.
 #ifndef CTG_CLIENTS_CTG_COMMANDS_H_

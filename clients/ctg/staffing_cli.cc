@@ -1,14 +1,26 @@
-#include "clients/ctg/staffing_cli.h"
-
+// The command line of staffing: `ctg posts …`, `ctg recruitments …`, `ctg replacements …`,
+// `ctg queue` and `ctg changes`. Every write sends a request id (--request_id, or a new one)
+// and takes --etag where the contract has one.
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <set>
+#include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "clients/ctg/cli_checks.h"
+#include "clients/ctg/command_line.h"
+#include "clients/ctg/commands.h"
 #include "clients/ctg/format.h"
 #include "clients/ctg/staffing_format.h"
+#include "ctg/v1/staffing.grpc.pb.h"
 
 namespace ctg::cli {
 namespace {
@@ -48,32 +60,74 @@ ctg::v1::RecruitmentStep OptionalStep(absl::string_view flag, const std::string&
   return step;
 }
 
-}  // namespace
+void AddEtagFlag(CLI::App& write, std::string& etag) {
+  write.add_option("--etag", etag, "apply only if the resource is still at this etag (from show)");
+}
 
-CLI::App* StaffingCli::AddWrite(CLI::App& parent, const std::string& name, const std::string& help,
-                                const std::string& id_help, bool etag,
-                                std::function<StaffingWrite(Usage*)> build) {
+absl::StatusOr<std::string> ReplacementName(absl::string_view id) {
+  return ResourceName("replacements", id, "a replacement id", "rempl-val-orbe-1");
+}
+
+// The staffing writes with no command of their own — `posts create|transition|cofinancing|
+// caf-funding|withdraw-change`, `recruitments open|cadrage|fiche|publish|close-applications|
+// shortlist|jury|synthesis|skip|choose|decide|hire|integrate|close|cancel` — and `replacements`.
+// Each write is its flags (checked by CLI11) and a function that checks the rest and builds
+// the request, sent by RunStaffingWrite.
+class StaffingWrites {
+ public:
+  // Adds the writes to `posts` and `recruitments`, and `replacements` to `app`.
+  void Add(CLI::App& app, CLI::App& posts, CLI::App& recruitments, CommandSet& commands);
+
+ private:
+  // Adds a write: its positional id (unless `id_help` is empty), --etag (if `etag`) and
+  // --request_id; once parsed, `build` makes its request.
+  CLI::App* AddWrite(CLI::App& parent, const std::string& name, const std::string& help,
+                     const std::string& id_help, bool etag,
+                     std::function<StaffingWrite(Usage*)> build);
+
+  CommandSet* commands_ = nullptr;
+  std::optional<StaffingWrite> write_;
+  ReplacementsListArgs list_args_;
+
+  // The flags, bound to CLI11 (one subcommand is parsed per run, so they are shared).
+  std::string id_, etag_, request_id_, new_id_;
+  std::string ctg_, employer_, post_, person_, etp_, status_, rattachement_;
+  std::vector<std::string> missions_, thematiques_, involvements_;
+  std::string reason_, comment_, date_, change_, amount_, rate_, ceiling_, scheme_, decision_date_,
+      decision_reference_;
+  int32_t year_ = 0;
+  std::string motif_, fonction_, candidate_choice_, document_, channel_, step_;
+  int32_t count_ = 0;
+  bool caf_participated_ = false;
+  std::string contract_date_, start_, end_, cdt_meeting_, copil_, partners_meeting_;
+  std::string replaces_, reduce_activity_, reduce_by_, outcome_;
+};
+
+CLI::App* StaffingWrites::AddWrite(CLI::App& parent, const std::string& name,
+                                   const std::string& help, const std::string& id_help, bool etag,
+                                   std::function<StaffingWrite(Usage*)> build) {
   CLI::App* command = parent.add_subcommand(name, help);
   if (!id_help.empty()) command->add_option("id", id_, id_help)->required();
-  if (etag) {
-    command->add_option("--etag", etag_,
-                        "apply only if the resource is still at this etag (from show)");
-  }
-  command->add_option("--request_id", request_id_,
-                      "idempotency key (a UUID), to retry a call whose outcome is unknown; "
-                      "default: a new one");
-  writes_.push_back(Write{command, std::move(build)});
+  if (etag) AddEtagFlag(*command, etag_);
+  AddRequestIdFlag(*command, request_id_);
+  commands_->Add(
+      command, [this, build = std::move(build)](Usage* usage) { write_ = build(usage); },
+      [this](const Session& session) {
+        return RunStaffingWrite(*ctg::v1::StaffingService::NewStub(session.channel), session.call,
+                                *write_, session.output);
+      });
   return command;
 }
 
-StaffingCli::StaffingCli(CLI::App& app, CLI::App& posts, CLI::App& recruitments) {
+void StaffingWrites::Add(CLI::App& app, CLI::App& posts, CLI::App& recruitments,
+                         CommandSet& commands) {
+  commands_ = &commands;
   const auto post_name = [this](Usage* usage) { return OrUsage(PostName(id_), usage); };
   const auto recruitment_name = [this](Usage* usage) {
     return OrUsage(RecruitmentName(id_), usage);
   };
   const auto replacement_name = [this](Usage* usage) {
-    return OrUsage(ResourceName("replacements", id_, "a replacement id", "rempl-val-orbe-1"),
-                   usage);
+    return OrUsage(ReplacementName(id_), usage);
   };
   const auto date_option = [this](CLI::App* command, const std::string& help) {
     command->add_option("--date", date_, help + ", YYYY-MM-DD")->required();
@@ -448,17 +502,23 @@ StaffingCli::StaffingCli(CLI::App& app, CLI::App& posts, CLI::App& recruitments)
   CLI::App* replacements = app.add_subcommand(
       "replacements", "replacements on posts, validated beforehand by the Caf (R-5)");
   replacements->require_subcommand(1);
-  list_ = replacements->add_subcommand("list", "list the replacements you may read");
-  list_->add_option("--ctg", ctg_, "only those of this CTG's posts");
-  list_->add_option("--post", post_, "only those of this post");
-  list_->add_option("--status", status_,
-                    EnumHelp("only in this status", ctg::v1::ReplacementStatus_descriptor()));
-  list_->add_option("--page_size", page_size_, "at most this many per page")
-      ->check(CLI::Range(1, 500));
-  list_->add_option("--page_token", page_token_, "resume where a previous page ended");
-  list_->add_flag("--all", all_, "fetch every page");
-  show_ = replacements->add_subcommand("show", "one replacement, with the Caf's validation");
-  show_->add_option("id", id_, "its id")->required();
+  CLI::App* list = replacements->add_subcommand("list", "list the replacements you may read");
+  list->add_option("--ctg", ctg_, "only those of this CTG's posts");
+  list->add_option("--post", post_, "only those of this post");
+  list->add_option("--status", status_,
+                   EnumHelp("only in this status", ctg::v1::ReplacementStatus_descriptor()));
+  AddPageFlags(*list, 500, list_args_);
+  commands.Add(
+      list,
+      [this](Usage* usage) {
+        list_args_.ctg = FilterName(ctg_, CtgName, usage);
+        list_args_.post = FilterName(post_, PostName, usage);
+        list_args_.status = FilterEnum<ctg::v1::ReplacementStatus>(
+            ctg::v1::ReplacementStatus_descriptor(), status_, usage);
+      },
+      list_args_, OnStub<ctg::v1::StaffingService>(RunReplacementsList));
+  AddShowCommand(*replacements, commands, "one replacement, with the Caf's validation", "id",
+                 "its id", ReplacementName, OnStub<ctg::v1::StaffingService>(RunReplacementsShow));
 
   CLI::App* request =
       AddWrite(*replacements, "request",
@@ -558,40 +618,403 @@ StaffingCli::StaffingCli(CLI::App& app, CLI::App& posts, CLI::App& recruitments)
                 "why (1 to 2000 characters)", true);
 }
 
-bool StaffingCli::parsed() const {
-  if (list_->parsed() || show_->parsed()) return true;
-  for (const Write& write : writes_) {
-    if (write.command->parsed()) return true;
-  }
-  return false;
+// ---- posts: reads and changes (R-6) ----
+
+void AddPostsListCommand(CLI::App& posts, CommandSet& commands) {
+  struct Flags {
+    std::string ctg, employer, status;
+    PostsListArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* list = posts.add_subcommand("list", "list the posts you may read");
+  list->add_option("--ctg", flags.ctg, "only the posts of this CTG, e.g. val-orbe-2025");
+  list->add_option("--employer", flags.employer, "only the posts of this employer (SIREN)");
+  list->add_option("--status", flags.status,
+                   EnumHelp("only in this status", ctg::v1::PostStatus_descriptor()));
+  AddPageFlags(*list, 500, flags.args);
+  commands.Add(
+      list,
+      [&flags](Usage* usage) {
+        flags.args.ctg = FilterName(flags.ctg, CtgName, usage);
+        flags.args.employer = FilterName(flags.employer, OrganisationName, usage);
+        flags.args.status =
+            FilterEnum<ctg::v1::PostStatus>(ctg::v1::PostStatus_descriptor(), flags.status, usage);
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunPostsList));
 }
 
-std::optional<UsageError> StaffingCli::Prepare() {
-  Usage usage;
-  if (list_->parsed()) {
-    list_args_ =
-        ReplacementsListArgs{.page_size = page_size_, .page_token = page_token_, .all = all_};
-    if (!ctg_.empty()) list_args_.ctg = OrUsage(CtgName(ctg_), &usage);
-    if (!post_.empty()) list_args_.post = OrUsage(PostName(post_), &usage);
-    if (!status_.empty()) {
-      list_args_.status = EnumOrUsage<ctg::v1::ReplacementStatus>(
-          ctg::v1::ReplacementStatus_descriptor(), status_, &usage);
+// The flags of `posts propose-change` and the change they describe.
+struct ProposeChangeFlags {
+  std::string post, change_id, reason, etp, rattachement, assign, assign_as, start, planned_end,
+      assignment_id, assignment_etp, recruitment, replacement, etag, request_id;
+  std::vector<std::string> missions, thematiques, ends;
+  ProposeChangeArgs args;
+
+  // Checks that the flags describe one change of one kind, and builds it.
+  void Check(Usage* usage);
+};
+
+void ProposeChangeFlags::Check(Usage* usage) {
+  args.post = OrUsage(PostName(post), usage);
+  args.reason = reason;
+  args.etag = etag;
+  args.request_id = RequestIdOrNew(request_id, usage);
+  ctg::v1::ChangeProposed& change = args.change;
+  change.set_change_id(change_id);
+  const bool organisation = !etp.empty() || !rattachement.empty();
+  const bool has_missions = !missions.empty();
+  const bool has_thematiques = !thematiques.empty();
+  const bool personnel = !assign.empty() || !ends.empty();
+  const bool assign_details = !assignment_id.empty() || !assign_as.empty() || !start.empty() ||
+                              !planned_end.empty() || !assignment_etp.empty() ||
+                              !recruitment.empty() || !replacement.empty();
+  const int kinds = organisation + has_missions + has_thematiques + personnel;
+  if (kinds != 1) {
+    AddUsage(usage, kinds == 0
+                        ? "say what changes: --etp/--rattachement (organisation), --mission "
+                          "(missions), --thematique (thématiques), or --assign/--end (personnel)"
+                        : "a change is of one kind: organisation (--etp, --rattachement), missions "
+                          "(--mission), thématiques (--thematique) or personnel (--assign, --end); "
+                          "propose several changes for several kinds");
+  } else if (assign_details && assign.empty()) {
+    AddUsage(usage,
+             "--assignment_id, --as, --start, --planned_end, --assignment_etp, "
+             "--recruitment and --replacement describe an --assign");
+  } else if (organisation) {
+    change.set_kind(ctg::v1::CHANGE_KIND_ORGANISATION);
+    if (!etp.empty())
+      change.mutable_organisation()->set_etp_hundredths(OrUsage(ParseEtp(etp), usage));
+    if (!rattachement.empty()) change.mutable_organisation()->set_rattachement(rattachement);
+  } else if (has_missions) {
+    change.set_kind(ctg::v1::CHANGE_KIND_AFFECTATION_MISSION);
+    for (const std::string& mission : missions) {
+      *change.mutable_missions()->add_missions() = OrUsage(ParseMission(mission), usage);
     }
-  } else if (show_->parsed()) {
-    show_name_ =
-        OrUsage(ResourceName("replacements", id_, "a replacement id", "rempl-val-orbe-1"), &usage);
+  } else if (has_thematiques) {
+    change.set_kind(ctg::v1::CHANGE_KIND_THEMATIQUE);
+    auto* list = change.mutable_thematiques();
+    for (const std::string& thematique : thematiques) {
+      if (thematique.empty()) continue;
+      list->add_thematiques(
+          EnumOrUsage<ctg::v1::Thematique>(ctg::v1::Thematique_descriptor(), thematique, usage));
+    }
+  } else {
+    change.set_kind(ctg::v1::CHANGE_KIND_PERSONNEL);
+    ctg::v1::PersonnelChange* people = change.mutable_personnel();
+    if (!assign.empty()) {
+      if (assignment_id.empty() || assign_as.empty() || start.empty() || assignment_etp.empty()) {
+        AddUsage(usage, "--assign needs --assignment_id, --as, --start and --assignment_etp");
+      }
+      ctg::v1::Assignment* a = people->add_assign();
+      a->set_person(OrUsage(PersonName(assign), usage));
+      a->set_assignment_id(assignment_id);
+      if (!assign_as.empty()) {
+        a->set_type(EnumOrUsage<ctg::v1::AssignmentType>(ctg::v1::AssignmentType_descriptor(),
+                                                         assign_as, usage));
+      }
+      if (!start.empty()) *a->mutable_start_date() = Day(start, usage);
+      if (!planned_end.empty()) *a->mutable_end_date() = Day(planned_end, usage);
+      if (!assignment_etp.empty()) a->set_etp_hundredths(OrUsage(ParseEtp(assignment_etp), usage));
+      if (!recruitment.empty()) a->set_recruitment(OrUsage(RecruitmentName(recruitment), usage));
+      if (!replacement.empty()) {
+        a->set_replacement(OrUsage(
+            ResourceName("replacements", replacement, "a replacement id", "rempl-val-orbe-1"),
+            usage));
+      }
+    }
+    for (const std::string& end : ends) {
+      const size_t colon = end.rfind(':');
+      if (colon == std::string::npos || colon == 0) {
+        AddUsage(usage, absl::StrCat("--end \"", end,
+                                     "\" must be ASSIGNMENT_ID:YYYY-MM-DD, e.g. "
+                                     "titulaire-2024:2026-08-31"));
+        continue;
+      }
+      ctg::v1::AssignmentClosure* closure = people->add_end();
+      closure->set_assignment_id(end.substr(0, colon));
+      *closure->mutable_end_date() = Day(end.substr(colon + 1), usage);
+    }
   }
-  for (const Write& write : writes_) {
-    if (write.command->parsed()) write_ = write.build(&usage);
-  }
-  return usage;
 }
 
-absl::Status StaffingCli::Run(ctg::v1::StaffingService::StubInterface& staffing,
-                              const CallSettings& call, Output& output) const {
-  if (list_->parsed()) return RunReplacementsList(staffing, call, list_args_, output);
-  if (show_->parsed()) return RunReplacementsShow(staffing, call, show_name_, output);
-  return RunStaffingWrite(staffing, call, *write_, output);
+void AddProposeChangeCommand(CLI::App& posts, CommandSet& commands) {
+  ProposeChangeFlags& flags = commands.Make<ProposeChangeFlags>();
+  CLI::App* propose = posts.add_subcommand(
+      "propose-change",
+      "propose a change of personnel, organisation, missions or thématiques (R-6); nothing "
+      "changes until it is applied");
+  propose->add_option("post", flags.post, "the post's id")->required();
+  propose->add_option("--change_id", flags.change_id, "the change's new id, e.g. etp-2027")
+      ->required();
+  propose->add_option("--reason", flags.reason, "why (recorded with the proposal)");
+  propose->add_option("--etp", flags.etp, "organisation: the post's new ETP, e.g. 0.8");
+  propose->add_option("--rattachement", flags.rattachement,
+                      "organisation: the new attachment (a function, never a person's name)");
+  // One value per occurrence, so that a repeated flag never swallows the post's id.
+  propose
+      ->add_option("--mission", flags.missions,
+                   EnumHelp("missions: the whole new list, repeated; locale:LABEL for a local "
+                            "one. Areas",
+                            ctg::v1::MissionArea_descriptor()))
+      ->allow_extra_args(false);
+  propose
+      ->add_option("--thematique", flags.thematiques,
+                   EnumHelp("thématiques: the whole new list, repeated or comma-separated",
+                            ctg::v1::Thematique_descriptor()))
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  propose->add_option("--assign", flags.assign,
+                      "personnel: the person who starts on the post (their id, persons/…)");
+  propose->add_option("--assignment_id", flags.assignment_id,
+                      "personnel: the new assignment's id, e.g. titulaire-2026");
+  propose->add_option("--as", flags.assign_as, "personnel: titulaire or remplacant");
+  propose->add_option("--start", flags.start, "personnel: first day on the post, YYYY-MM-DD");
+  propose->add_option("--planned_end", flags.planned_end,
+                      "personnel: planned last day, if known, YYYY-MM-DD");
+  propose->add_option("--assignment_etp", flags.assignment_etp,
+                      "personnel: the person's time on the post, e.g. 1 or 0.5");
+  propose->add_option("--recruitment", flags.recruitment,
+                      "personnel: for a titulaire, the recruitment that hired them (its id)");
+  propose->add_option("--replacement", flags.replacement,
+                      "personnel: for a remplaçant, the replacement the Caf validated (its id)");
+  propose
+      ->add_option("--end", flags.ends,
+                   "personnel: an assignment that ends, ASSIGNMENT_ID:YYYY-MM-DD (repeatable)")
+      ->allow_extra_args(false);
+  AddEtagFlag(*propose, flags.etag);
+  AddRequestIdFlag(*propose, flags.request_id);
+  commands.Add(
+      propose, [&flags](Usage* usage) { flags.Check(usage); }, flags.args,
+      OnStub<ctg::v1::StaffingService>(RunProposeChange));
+}
+
+void AddRecordExchangeCommand(CLI::App& posts, CommandSet& commands) {
+  struct Flags {
+    std::string post, change_id, exchange_id, date, form, conclusion, request_id;
+    RecordExchangeArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* record = posts.add_subcommand(
+      "record-exchange", "record an exchange with the Caf's CDT about a proposed change");
+  record->add_option("post", flags.post, "the post's id")->required();
+  record->add_option("--change", flags.change_id, "the change it is about")->required();
+  record->add_option("--exchange_id", flags.exchange_id, "the exchange's new id")->required();
+  record->add_option("--date", flags.date, "when it took place, YYYY-MM-DD")->required();
+  record
+      ->add_option("--form", flags.form,
+                   EnumHelp("how it took place", ctg::v1::ExchangeForm_descriptor()))
+      ->required();
+  record->add_option("--conclusion", flags.conclusion, "what was concluded (1 to 2000 characters)")
+      ->required();
+  AddEtagFlag(*record, flags.args.etag);
+  AddRequestIdFlag(*record, flags.request_id);
+  commands.Add(
+      record,
+      [&flags](Usage* usage) {
+        ctg::v1::CdtExchangeRecorded& exchange = flags.args.exchange;
+        flags.args.post = OrUsage(PostName(flags.post), usage);
+        exchange.set_change_id(flags.change_id);
+        exchange.set_exchange_id(flags.exchange_id);
+        *exchange.mutable_date() = Day(flags.date, usage);
+        exchange.set_form(EnumOrUsage<ctg::v1::ExchangeForm>(ctg::v1::ExchangeForm_descriptor(),
+                                                             flags.form, usage));
+        exchange.set_conclusion(flags.conclusion);
+        if (absl::StripAsciiWhitespace(flags.conclusion).empty() && !usage->has_value())
+          AddUsage(usage, "--conclusion must say what was concluded");
+        flags.args.request_id = RequestIdOrNew(flags.request_id, usage);
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunRecordExchange));
+}
+
+void AddApplyChangeCommand(CLI::App& posts, CommandSet& commands) {
+  struct Flags {
+    std::string post, effective, request_id;
+    ApplyChangeArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* apply = posts.add_subcommand(
+      "apply-change", "apply a proposed change, resting on an exchange with the CDT");
+  apply->add_option("post", flags.post, "the post's id")->required();
+  apply->add_option("--change", flags.args.change_id, "the change to apply")->required();
+  apply->add_option("--effective", flags.effective, "the day it takes effect, YYYY-MM-DD")
+      ->required();
+  apply->add_option("--exchange", flags.args.exchange_id,
+                    "the exchange it rests on (default: the last one recorded for the change)");
+  AddEtagFlag(*apply, flags.args.etag);
+  AddRequestIdFlag(*apply, flags.request_id);
+  commands.Add(
+      apply,
+      [&flags](Usage* usage) {
+        flags.args.post = OrUsage(PostName(flags.post), usage);
+        flags.args.effective_date = Day(flags.effective, usage);
+        flags.args.request_id = RequestIdOrNew(flags.request_id, usage);
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunApplyChange));
+}
+
+// ---- recruitments: reads and the Caf's opinions ----
+
+void AddRecruitmentsListCommand(CLI::App& recruitments, CommandSet& commands) {
+  struct Flags {
+    std::string ctg, post, status;
+    RecruitmentsListArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* list = recruitments.add_subcommand(
+      "list", "list recruitments with their current step (by default the open ones)");
+  list->add_option("--ctg", flags.ctg, "only those of this CTG's posts");
+  list->add_option("--post", flags.post, "only those of this post");
+  list->add_option("--status", flags.status,
+                   EnumHelp("only in this status (default en_cours; any for all)",
+                            ctg::v1::RecruitmentStatus_descriptor()));
+  AddPageFlags(*list, 500, flags.args);
+  commands.Add(
+      list,
+      [&flags](Usage* usage) {
+        flags.args.ctg = FilterName(flags.ctg, CtgName, usage);
+        flags.args.post = FilterName(flags.post, PostName, usage);
+        if (absl::AsciiStrToLower(flags.status) == "any") {
+          flags.args.status = ctg::v1::RECRUITMENT_STATUS_UNSPECIFIED;
+        } else if (!flags.status.empty()) {
+          flags.args.status = EnumOrUsage<ctg::v1::RecruitmentStatus>(
+              ctg::v1::RecruitmentStatus_descriptor(), flags.status, usage);
+        }
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunRecruitmentsList));
+}
+
+void AddCafOpinionCommand(CLI::App& recruitments, CommandSet& commands) {
+  struct Flags {
+    std::string id, on, opinion, date, candidate, request_id;
+    CafOpinionArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* opinion = recruitments.add_subcommand(
+      "opinion",
+      "give the Caf's opinion on the fiche de poste (R3) or on the chosen candidate (R8)");
+  opinion->add_option("id", flags.id, "the recruitment's id")->required();
+  opinion->add_option("--on", flags.on, "fiche or candidate")
+      ->required()
+      ->check(CLI::IsMember({"fiche", "candidate"}));
+  opinion
+      ->add_option("--opinion", flags.opinion,
+                   EnumHelp("the opinion", ctg::v1::CafOpinion_descriptor()))
+      ->required();
+  opinion->add_option("--date", flags.date, "when it was given, YYYY-MM-DD")->required();
+  opinion->add_option("--comment", flags.args.comment,
+                      "the Caf's comment (at most 2000 characters, no personal data)");
+  opinion
+      ->add_option("--version", flags.args.fiche_version,
+                   "with --on fiche: the version (default: the last one submitted)")
+      ->check(CLI::PositiveNumber);
+  opinion->add_option("--candidate", flags.candidate,
+                      "with --on candidate: the person's id (default: the chosen candidate)");
+  AddEtagFlag(*opinion, flags.args.etag);
+  AddRequestIdFlag(*opinion, flags.request_id);
+  commands.Add(
+      opinion,
+      [&flags](Usage* usage) {
+        CafOpinionArgs& args = flags.args;
+        args.recruitment = OrUsage(RecruitmentName(flags.id), usage);
+        args.on_candidate = flags.on == "candidate";
+        args.opinion = EnumOrUsage<ctg::v1::CafOpinion>(ctg::v1::CafOpinion_descriptor(),
+                                                        flags.opinion, usage);
+        args.date = Day(flags.date, usage);
+        if (CharCount(args.comment) > 2000 && !usage->has_value())
+          AddUsage(usage, "--comment is limited to 2000 characters");
+        if (args.fiche_version > 0 && args.on_candidate && !usage->has_value())
+          AddUsage(usage, "--version goes with --on fiche");
+        if (!flags.candidate.empty() && !args.on_candidate && !usage->has_value())
+          AddUsage(usage, "--candidate goes with --on candidate");
+        if (!flags.candidate.empty()) args.candidate = OrUsage(PersonName(flags.candidate), usage);
+        args.request_id = RequestIdOrNew(flags.request_id, usage);
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunCafOpinion));
+}
+
+// ---- what awaits the Caf, and what changed ----
+
+void AddQueueCommand(CLI::App& app, CommandSet& commands) {
+  struct Flags {
+    std::string ctg, kind;
+    QueueArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* queue = app.add_subcommand(
+      "queue", "what awaits the Caf's CDT: cadrages, opinions, validations, exchanges");
+  queue->add_option("--ctg", flags.ctg, "only the tasks of this CTG");
+  queue->add_option("--kind", flags.kind,
+                    EnumHelp("only this kind", ctg::v1::CdtTaskKind_descriptor()));
+  AddPageFlags(*queue, 500, flags.args);
+  commands.Add(
+      queue,
+      [&flags](Usage* usage) {
+        flags.args.ctg = FilterName(flags.ctg, CtgName, usage);
+        flags.args.kind =
+            FilterEnum<ctg::v1::CdtTaskKind>(ctg::v1::CdtTaskKind_descriptor(), flags.kind, usage);
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunQueue));
+}
+
+void AddChangesCommand(CLI::App& app, CommandSet& commands) {
+  struct Flags {
+    std::string since, until, ctg, kind;
+    ChangesArgs args;
+  };
+  Flags& flags = commands.Make<Flags>();
+  CLI::App* changes = app.add_subcommand(
+      "changes",
+      "the applied changes of posts taking effect in a period, with their CDT exchanges");
+  changes->add_option("--since", flags.since, "taking effect on or after this day, YYYY-MM-DD");
+  changes->add_option("--until", flags.until, "taking effect on or before this day, YYYY-MM-DD");
+  changes->add_option("--ctg", flags.ctg, "only the changes of this CTG's posts");
+  changes->add_option("--kind", flags.kind,
+                      EnumHelp("only this kind", ctg::v1::ChangeKind_descriptor()));
+  AddPageFlags(*changes, 500, flags.args);
+  commands.Add(
+      changes,
+      [&flags](Usage* usage) {
+        ChangesArgs& args = flags.args;
+        if (!flags.since.empty()) args.since = Day(flags.since, usage);
+        if (!flags.until.empty()) args.until = Day(flags.until, usage);
+        if (args.since.has_value() && args.until.has_value() && !usage->has_value() &&
+            FormatDate(*args.until) < FormatDate(*args.since)) {
+          AddUsage(usage, "--until must not be before --since");
+        }
+        args.ctg = FilterName(flags.ctg, CtgName, usage);
+        args.kind =
+            FilterEnum<ctg::v1::ChangeKind>(ctg::v1::ChangeKind_descriptor(), flags.kind, usage);
+      },
+      flags.args, OnStub<ctg::v1::StaffingService>(RunChanges));
+}
+
+}  // namespace
+
+void AddStaffingCommands(CLI::App& app, CommandSet& commands) {
+  CLI::App* posts =
+      app.add_subcommand("posts", "chargé de coopération posts, and changes to them (R-6)");
+  posts->require_subcommand(1);
+  AddPostsListCommand(*posts, commands);
+  AddShowCommand(*posts, commands,
+                 "one post: holders, ETP, missions, thématiques, funding, changes and exchanges",
+                 "id", "its id, e.g. cc-val-orbe-1", PostName,
+                 OnStub<ctg::v1::StaffingService>(RunPostsShow));
+  AddProposeChangeCommand(*posts, commands);
+  AddRecordExchangeCommand(*posts, commands);
+  AddApplyChangeCommand(*posts, commands);
+
+  CLI::App* recruitments = app.add_subcommand(
+      "recruitments", "recruitments of chargés de coopération, step by step (R0 to R12)");
+  recruitments->require_subcommand(1);
+  AddRecruitmentsListCommand(*recruitments, commands);
+  AddShowCommand(*recruitments, commands,
+                 "one recruitment: its step, the Caf's involvement and opinions", "id", "its id",
+                 RecruitmentName, OnStub<ctg::v1::StaffingService>(RunRecruitmentsShow));
+  AddCafOpinionCommand(*recruitments, commands);
+
+  commands.Make<StaffingWrites>().Add(app, *posts, *recruitments, commands);
+  AddQueueCommand(app, commands);
+  AddChangesCommand(app, commands);
 }
 
 }  // namespace ctg::cli
