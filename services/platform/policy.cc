@@ -97,20 +97,54 @@ bool RoleGrants(const Principal& principal, Role role, Permission permission,
   return false;
 }
 
-bool NeedsCtg(Permission permission) {
+// What a permission asks of its scope, and what its refusal says.
+struct Traits {
+  bool needs_ctg;        // the scope names a CTG, which the principal must be able to read
+  bool hides_existence;  // a refusal is NOT_FOUND, so that it says nothing of what exists
+};
+
+// One row per permission, by context. No default: a new permission without its row is a
+// -Wswitch error.
+Traits TraitsOf(Permission permission) {
+  constexpr Traits kPlain{false, false};
+  constexpr Traits kOnCtg{true, false};
+  constexpr Traits kHidden{false, true};
   switch (permission) {
+    // Partners: the organisation registry.
+    case Permission::kReadRegistry:
+    case Permission::kCreateOrganisation:
+    case Permission::kUpdateOrganisation:
+      return kPlain;
+    // Plans: CTGs.
+    case Permission::kCreateCtg:
+      return kPlain;
     case Permission::kReadCtg:
     case Permission::kChangeCtg:
     case Permission::kActForSignatory:
     case Permission::kTransitionCtg:
     case Permission::kAssignCdt:
+      return kOnCtg;
+    // Audit and administration.
+    case Permission::kReadLog:
+    case Permission::kReadCheckpoint:
+    case Permission::kSubscribe:
+    case Permission::kAdminister:
+      return kPlain;
+    // Persons.
+    case Permission::kCreatePerson:
+      return kPlain;
+    case Permission::kReadPerson:
+    case Permission::kErasePerson:
+      return kHidden;
+    // Staffing.
     case Permission::kActAsEmployer:
     case Permission::kActAsCaf:
     case Permission::kActAsEitherParty:
-      return true;
-    default:
-      return false;
+      return kOnCtg;
+    case Permission::kReadCdtWorkQueue:
+      return kPlain;
   }
+  return kPlain;
 }
 
 }  // namespace
@@ -128,18 +162,10 @@ bool CanReadCtg(const Principal& principal, const CtgScope& scope) {
   return false;
 }
 
-namespace {
-
-// Permissions whose refusal must not reveal that the resource exists.
-bool HidesExistence(Permission permission) {
-  return permission == Permission::kReadPerson || permission == Permission::kErasePerson;
-}
-
-}  // namespace
-
 absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission,
                                const Scope& scope) {
-  if (NeedsCtg(permission)) {
+  const Traits traits = TraitsOf(permission);
+  if (traits.needs_ctg) {
     if (scope.ctg == nullptr) return absl::InternalError("policy: a CTG permission without a CTG");
     // A CTG the principal may not read does not exist for them.
     if (!CanReadCtg(principal, *scope.ctg)) return CtgNotFound(scope.ctg->ctg_id);
@@ -147,7 +173,7 @@ absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission
   for (Role role : principal.roles) {
     if (RoleGrants(principal, role, permission, scope)) return role;
   }
-  if (HidesExistence(permission)) return absl::NotFoundError("not found");
+  if (traits.hides_existence) return absl::NotFoundError("not found");
   std::string roles;
   for (Role role : principal.roles) absl::StrAppend(&roles, roles.empty() ? "" : ", ", RoleName(role));
   return absl::PermissionDeniedError(
