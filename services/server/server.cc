@@ -331,8 +331,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
         absl::string_view id = name;
         if (!absl::ConsumePrefix(&id, "recruitments/")) return outcome;
         const auto state = registry->recruitments().Get(staffing::RecruitmentStream(id)).state;
-        outcome.closed = state.status == ::ctg::v1::RECRUITMENT_STATUS_TERMINE ||
-                         state.status == ::ctg::v1::RECRUITMENT_STATUS_ANNULE;
+        outcome.closed = staffing::IsOver(state);
         outcome.closed_time = state.update_time;
         outcome.hired_person = state.hired_person;
         return outcome;

@@ -168,6 +168,11 @@ RecruitmentFacts FactsOf(const RecruitmentState& state) {
   return RecruitmentFacts{IdOf(state.post, kPostNamePrefix), state.hired_person};
 }
 
+bool IsOver(const RecruitmentState& state) {
+  return state.status == v1::RECRUITMENT_STATUS_TERMINE ||
+         state.status == v1::RECRUITMENT_STATUS_ANNULE;
+}
+
 void Evolve(RecruitmentState& state, const RecruitmentEvent& event, absl::Time time) {
   if (const auto* opened = std::get_if<v1::RecruitmentOpened>(&event)) {
     state = RecruitmentState{};

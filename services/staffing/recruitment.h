@@ -122,6 +122,10 @@ struct RecruitmentState {
 // What a post needs to know of `state` (PostLookups::recruitment).
 RecruitmentFacts FactsOf(const RecruitmentState& state);
 
+// Whether the recruitment is over: closed (R12) or cancelled. From then on (its update_time)
+// runs the retention period of its candidates not hired (persons::DueForErasure).
+bool IsOver(const RecruitmentState& state);
+
 // Folds `event`, decided at `time`, into `state`. Never fails (events are facts).
 void Evolve(RecruitmentState& state, const RecruitmentEvent& event, absl::Time time);
 

@@ -1064,6 +1064,14 @@ TEST(FactsTest, APostLearnsWhomTheRecruitmentHired) {
   EXPECT_EQ(facts.hired_person, kCandidate);
 }
 
+TEST(FactsTest, ARecruitmentIsOverOnceClosedOrCancelledOnly) {
+  for (int stage = 0; stage < kStageCount; ++stage) {
+    EXPECT_EQ(IsOver(Reach(static_cast<Stage>(stage))), stage == kClosed || stage == kCancelled)
+        << kStageNames[stage];
+  }
+  EXPECT_FALSE(IsOver(RecruitmentState{})) << "no recruitment";
+}
+
 TEST(EvolveTest, ReplayingTheLogGivesTheRecruitment) {
   const World world = WithPost();
   std::vector<RecruitmentEvent> log;
