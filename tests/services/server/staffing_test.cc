@@ -321,12 +321,7 @@ TEST_F(StaffingTest, RecruitmentFromR0ToR12WithTheCafThenTheHireThroughChangeCon
   EXPECT_EQ(r.hired_person(), candidate);
 
   // The hire through change control: proposed, discussed with the CDT, applied.
-  v1::Assignment titulaire;
-  titulaire.set_assignment_id("titulaire-2025");
-  titulaire.set_person(candidate);
-  titulaire.set_type(v1::ASSIGNMENT_TYPE_TITULAIRE);
-  *titulaire.mutable_start_date() = Date(2025, 4, 1);
-  titulaire.set_etp_hundredths(100);
+  v1::Assignment titulaire = TitulaireOf("titulaire-2025", candidate, 100, Date(2025, 4, 1));
   titulaire.set_recruitment(name);
   const v1::Post held = Assign(post.name(), "embauche-2025", titulaire, Date(2025, 4, 1));
   EXPECT_EQ(held.status(), v1::POST_STATUS_POURVU);
@@ -389,15 +384,8 @@ TEST_F(StaffingTest, AReplacementBeyondFullTimeIsRefusedUnlessAnotherActivityIsR
   // The person holds 0.60 ETP on one post and declares 0.40 ETP of another activity.
   const v1::Post first = CreatePost("val-a", 60);
   const std::string person = RegisterPerson();
-  v1::Assignment assignment;
-  assignment.set_assignment_id("titulaire-val-a");
-  assignment.set_person(person);
-  assignment.set_type(v1::ASSIGNMENT_TYPE_TITULAIRE);
-  *assignment.mutable_start_date() = Date(2025, 2, 1);
-  assignment.set_etp_hundredths(60);
-  v1::OtherActivity* other = assignment.add_other_activities();
-  other->set_label("Coordination enfance-jeunesse");
-  other->set_etp_hundredths(40);
+  const v1::Assignment assignment = TitulaireOf("titulaire-val-a", person, 60, Date(2025, 2, 1),
+                                               {{"Coordination enfance-jeunesse", 40}});
   ASSERT_EQ(Assign(first.name(), "affectation-val-a", assignment, Date(2025, 2, 1)).status(),
             v1::POST_STATUS_POURVU);
 
