@@ -15,7 +15,7 @@ namespace ctg::audit {
 
 absl::StatusOr<std::unique_ptr<Feed>> Feed::Start(eventstore::EventStore& store,
                                                   platform::Principal principal,
-                                                  ScopeLookup lookup,
+                                                  const ScopeLookup& lookup,
                                                   const FeedOptions& options) {
   if (options.start_position < 0) {
     return platform::InvalidField("start_position", "must not be negative");
@@ -42,14 +42,14 @@ absl::StatusOr<std::unique_ptr<Feed>> Feed::Start(eventstore::EventStore& store,
   }
   RETURN_IF_ERROR(subscription.status());
   return std::unique_ptr<Feed>(
-      new Feed(*std::move(subscription), std::move(principal), std::move(lookup), options));
+      new Feed(*std::move(subscription), std::move(principal), lookup, options));
 }
 
 Feed::Feed(std::unique_ptr<eventstore::Subscription> subscription, platform::Principal principal,
-           ScopeLookup lookup, const FeedOptions& options)
+           const ScopeLookup& lookup, const FeedOptions& options)
     : subscription_(std::move(subscription)),
       principal_(std::move(principal)),
-      lookup_(std::move(lookup)),
+      lookup_(lookup),
       progress_interval_(options.progress_interval),
       known_position_(static_cast<uint64_t>(options.start_position)) {}
 

@@ -44,10 +44,10 @@ class Feed {
   // Subscribes `principal` to `store` from options.start_position. INVALID_ARGUMENT
   // (BadRequest) on "start_position" if negative, on "tag" if set but not a valid name;
   // OUT_OF_RANGE (BadRequest on "start_position") beyond the log's size. The caller checks
-  // Permission::kSubscribe first. `store` must outlive the feed.
+  // Permission::kSubscribe first. `store` and `lookup` must outlive the feed.
   static absl::StatusOr<std::unique_ptr<Feed>> Start(eventstore::EventStore& store,
                                                      platform::Principal principal,
-                                                     ScopeLookup lookup,
+                                                     const ScopeLookup& lookup,
                                                      const FeedOptions& options);
 
   ~Feed();
@@ -66,11 +66,11 @@ class Feed {
 
  private:
   Feed(std::unique_ptr<eventstore::Subscription> subscription, platform::Principal principal,
-       ScopeLookup lookup, const FeedOptions& options);
+       const ScopeLookup& lookup, const FeedOptions& options);
 
   const std::unique_ptr<eventstore::Subscription> subscription_;
   const platform::Principal principal_;
-  const ScopeLookup lookup_;
+  const ScopeLookup& lookup_;
   const absl::Duration progress_interval_;
   bool caught_up_ = false;                   // the last batch ended at the log's end
   std::optional<absl::Time> last_progress_;  // when the last Progress was made

@@ -22,6 +22,8 @@ using PersonEvent =
     std::variant<v1::PersonRegistered, v1::PersonDataAccessed, v1::PersonErased>;
 
 inline constexpr absl::string_view kStreamPrefix = "person-";
+// Resource names: `persons/{id}`.
+inline constexpr absl::string_view kNamePrefix = "persons/";
 
 // "person-{id}" and "persons/{id}". The id is opaque: [a-z0-9-], 8 to 64 characters.
 std::string PersonStream(absl::string_view person_id);

@@ -3,7 +3,7 @@
 namespace ctg::platform {
 
 absl::Status CatchUp(eventstore::EventStore& store,
-                     std::initializer_list<LogProjection*> projections) {
+                     const std::vector<LogProjection*>& projections) {
   uint64_t from = 0;
   while (from < store.Size()) {
     ASSIGN_OR_RETURN(eventstore::ReadPage page,

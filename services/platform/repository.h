@@ -20,7 +20,7 @@
 #define CTG_SERVICES_PLATFORM_REPOSITORY_H_
 
 #include <cstdint>
-#include <initializer_list>
+#include <vector>
 #include <map>
 #include <optional>
 #include <string>
@@ -49,7 +49,7 @@ class LogProjection {
 // Folds every stored event into the projections that follow its stream, in one pass over the
 // log (start-up: each event is read once, whatever the number of projections).
 absl::Status CatchUp(eventstore::EventStore& store,
-                     std::initializer_list<LogProjection*> projections);
+                     const std::vector<LogProjection*>& projections);
 
 template <typename Aggregate>
 class Repository final : public LogProjection {

@@ -5,8 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "services/api/persons_service.h"
-#include "services/api/registry.h"
+#include "services/persons/api/persons_module.h"
 #include "services/server/observability.h"
 
 namespace ctg::server {
@@ -25,10 +24,9 @@ platform::CommandContext SweeperContext(absl::Time now) {
 
 }  // namespace
 
-RetentionSweeper::RetentionSweeper(api::Registry& registry, platform::KeyVault& vault,
-                                   OutcomeLookup lookup, Options options)
-    : registry_(registry),
-      vault_(vault),
+RetentionSweeper::RetentionSweeper(persons_api::PersonsModule& persons, OutcomeLookup lookup,
+                                   Options options)
+    : persons_(persons),
       lookup_(std::move(lookup)),
       options_(std::move(options)) {}
 
@@ -61,9 +59,9 @@ void RetentionSweeper::Stop() {
 absl::StatusOr<int> RetentionSweeper::SweepOnce() {
   const absl::Time now = options_.clock();
   std::vector<std::string> due;
-  registry_.persons().ForEachAfter(
+  persons_.persons().ForEachAfter(
       persons::kStreamPrefix,
-      [&](const std::string&, const platform::Repository<api::PersonAggregate>::Snapshot& s) {
+      [&](const std::string&, const platform::Repository<persons::PersonAggregate>::Snapshot& s) {
         if (!s.state.erased && !s.state.recruitment.empty() &&
             persons::DueForErasure(s.state, lookup_(s.state.recruitment), now, options_.policy)) {
           due.push_back(s.state.person_id);
@@ -74,11 +72,11 @@ absl::StatusOr<int> RetentionSweeper::SweepOnce() {
   for (const std::string& person_id : due) {
     absl::Notification done;
     absl::Status status;
-    api::ErasePersonData(
-        registry_, vault_, person_id, SweeperContext(now),
+    persons_.ErasePersonData(
+        person_id, SweeperContext(now),
         persons::ErasePerson{v1::ERASURE_BASIS_RETENTION_EXPIRED,
                              absl::StrCat("retention ", options_.policy.months, " months")},
-        [&](absl::StatusOr<platform::Outcome<api::PersonAggregate>> outcome) {
+        [&](absl::StatusOr<platform::Outcome<persons::PersonAggregate>> outcome) {
           status = outcome.status();
           done.Notify();
         });

@@ -15,11 +15,8 @@
 #include "absl/time/time.h"
 #include "services/persons/person.h"
 
-namespace ctg::api {
-class Registry;
-}
-namespace ctg::platform {
-class KeyVault;
+namespace ctg::persons_api {
+class PersonsModule;
 }
 
 namespace ctg::server {
@@ -36,9 +33,8 @@ class RetentionSweeper {
     std::function<absl::Time()> clock = [] { return absl::Now(); };  // tests inject theirs
   };
 
-  // `registry`, `vault` must outlive the sweeper.
-  RetentionSweeper(api::Registry& registry, platform::KeyVault& vault, OutcomeLookup lookup,
-                   Options options);
+  // `persons` must outlive the sweeper.
+  RetentionSweeper(persons_api::PersonsModule& persons, OutcomeLookup lookup, Options options);
   ~RetentionSweeper();  // Stop()s
   RetentionSweeper(const RetentionSweeper&) = delete;
   RetentionSweeper& operator=(const RetentionSweeper&) = delete;
@@ -52,8 +48,7 @@ class RetentionSweeper {
   absl::StatusOr<int> SweepOnce();
 
  private:
-  api::Registry& registry_;
-  platform::KeyVault& vault_;
+  persons_api::PersonsModule& persons_;
   OutcomeLookup lookup_;
   Options options_;
   absl::Mutex mu_;

@@ -19,21 +19,16 @@
 #include "absl/synchronization/mutex.h"
 #include "eventstore/base/status_macros.h"
 #include "eventstore/event_store.h"
-#include "services/api/admin_service.h"
-#include "services/api/audit_service.h"
-#include "services/api/partners_service.h"
-#include "services/api/persons_service.h"
-#include "services/api/plans_service.h"
-#include "services/api/registry.h"
-#include "services/api/staffing_service.h"
 #include "services/platform/jwt.h"
 #include "services/platform/vault.h"
 #include "services/server/auth.h"
 #include "services/server/config.h"
 #include "services/server/demo.h"
 #include "services/server/log_verifier.h"
+#include "services/server/modules.h"
 #include "services/server/observability.h"
 #include "services/server/retention.h"
+#include "services/staffing/api/staffing_module.h"
 
 namespace ctg::server {
 namespace {
@@ -165,13 +160,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 // The health service that says whether the last verification of the whole log passed.
 constexpr char kLogIntegrityHealth[] = "ctgd.LogIntegrity";
 
-// The overall status and every service's, all at once.
-void SetHealth(grpc::Server& server, bool serving) {
+// The overall status and every module's services', all at once.
+void SetHealth(grpc::Server& server, const Modules& modules, bool serving) {
   server.GetHealthCheckService()->SetServingStatus(serving);
-  for (const char* service :
-       {"ctg.v1.PartnersService", "ctg.v1.PlansService", "ctg.v1.PersonsService",
-        "ctg.v1.StaffingService", "ctg.v1.AuditService", "ctg.v1.AdminService"}) {
-    server.GetHealthCheckService()->SetServingStatus(service, serving);
+  for (const api::Module::Service& service : modules.Services()) {
+    server.GetHealthCheckService()->SetServingStatus(service.name, serving);
   }
 }
 
@@ -181,16 +174,10 @@ struct Ctgd::Impl {
   ServerConfig config;
   std::unique_ptr<eventstore::EventStore> store;
   std::unique_ptr<platform::KeyVault> vault;  // personal data keys, apart from the log
-  std::unique_ptr<api::Registry> registry;
+  std::unique_ptr<Modules> modules;  // every context: read models and services
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<platform::JwtSigner> dev_signer;  // --dev only
   std::unique_ptr<BearerAuthenticator> authenticator;
-  std::unique_ptr<api::PartnersServiceImpl> partners;
-  std::unique_ptr<api::PlansServiceImpl> plans;
-  std::unique_ptr<api::PersonsServiceImpl> persons;
-  std::unique_ptr<api::StaffingServiceImpl> staffing;
-  std::unique_ptr<api::AuditServiceImpl> audit;
-  std::unique_ptr<api::AdminServiceImpl> admin;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<RetentionSweeper> retention;
   std::unique_ptr<LogVerifier> log_verifier;  // none if verify_interval_seconds < 0
@@ -263,30 +250,20 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   platform::VaultOptions vault_options;
   vault_options.kek_path = config.vault_kek_file();
   ASSIGN_OR_RETURN(impl->vault, platform::KeyVault::Open(config.vault_dir(), vault_options));
-  impl->registry = std::make_unique<api::Registry>(*impl->store);
-  RETURN_IF_ERROR(impl->registry->Load());
+  ASSIGN_OR_RETURN(impl->modules,
+                   Modules::Compose(*impl->store, *impl->vault, config.backup_dir()));
   ASSIGN_OR_RETURN(impl->metrics,
                    Metrics::Start(
                        config.metrics_listen(), [store = impl->store.get()] { return store->Size(); },
                        [store = impl->store.get()] { return store->IntegrityFailures(); }));
 
-  impl->partners = std::make_unique<api::PartnersServiceImpl>(*impl->registry);
-  impl->plans = std::make_unique<api::PlansServiceImpl>(*impl->registry);
-  impl->persons = std::make_unique<api::PersonsServiceImpl>(*impl->registry, *impl->vault);
-  impl->staffing = std::make_unique<api::StaffingServiceImpl>(*impl->registry);
-  impl->audit = std::make_unique<api::AuditServiceImpl>(*impl->registry);
-  impl->admin = std::make_unique<api::AdminServiceImpl>(*impl->registry, config.backup_dir());
-
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen(), credentials, &impl->port);
-  builder.RegisterService(impl->partners.get());
-  builder.RegisterService(impl->plans.get());
-  builder.RegisterService(impl->persons.get());
-  builder.RegisterService(impl->staffing.get());
-  builder.RegisterService(impl->audit.get());
-  builder.RegisterService(impl->admin.get());
+  for (const api::Module::Service& service : impl->modules->Services()) {
+    builder.RegisterService(service.service);
+  }
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
   builder.SetMaxSendMessageSize(config.limits().max_send_message_bytes());
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -304,7 +281,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
         "cannot listen on ", config.listen(), " (address in use, or not an address of this host)"));
   }
   // gRPC's health service starts SERVING: NOT_SERVING until everything below is ready.
-  SetHealth(*impl->server, false);
+  SetHealth(*impl->server, *impl->modules, false);
 
   if (dev) {
     if (impl->store->Size() == 0) {
@@ -323,23 +300,14 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
   RetentionSweeper::Options retention;
   retention.policy.months = config.candidate_retention_months();
   retention.interval = absl::Seconds(config.retention_sweep_interval_seconds());
-  api::Registry* registry = impl->registry.get();
+  staffing_api::StaffingModule* staffing = &impl->modules->staffing();
   impl->retention = std::make_unique<RetentionSweeper>(
-      *impl->registry, *impl->vault,
-      [registry](absl::string_view name) {
-        persons::RecruitmentOutcome outcome;
-        absl::string_view id = name;
-        if (!absl::ConsumePrefix(&id, "recruitments/")) return outcome;
-        const auto state = registry->recruitments().Get(staffing::RecruitmentStream(id)).state;
-        outcome.closed = staffing::IsOver(state);
-        outcome.closed_time = state.update_time;
-        outcome.hired_person = state.hired_person;
-        return outcome;
-      },
+      impl->modules->persons(),
+      [staffing](absl::string_view name) { return staffing->RecruitmentOutcomeOf(name); },
       retention);
   impl->retention->Start();
 
-  SetHealth(*impl->server, true);
+  SetHealth(*impl->server, *impl->modules, true);
   impl->server->GetHealthCheckService()->SetServingStatus(kLogIntegrityHealth, true);
   // The whole log verified in the background now, then on schedule; a problem found turns
   // health NOT_SERVING for good (the store must be restored).
@@ -350,7 +318,7 @@ absl::StatusOr<std::unique_ptr<Ctgd>> Ctgd::Start(ServerConfig config, bool dev)
         [raw](const absl::StatusOr<eventstore::VerifyReport>& outcome) {
           raw->metrics->LogVerified(outcome);
           if (outcome.ok() && !outcome->ok()) {
-            SetHealth(*raw->server, false);
+            SetHealth(*raw->server, *raw->modules, false);
             raw->server->GetHealthCheckService()->SetServingStatus(kLogIntegrityHealth, false);
           }
         });
@@ -387,7 +355,7 @@ void Ctgd::Shutdown() {
   impl_->server->GetHealthCheckService()->SetServingStatus(false);
   impl_->retention->Stop();
   if (impl_->log_verifier != nullptr) impl_->log_verifier->Stop();
-  impl_->audit->Shutdown();  // live subscriptions end now; they would hold the drain
+  impl_->modules->Shutdown();  // live subscriptions end now; they would hold the drain
   impl_->server->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::seconds(impl_->config.shutdown_grace_seconds()));
   impl_->server->Wait();

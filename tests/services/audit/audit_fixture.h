@@ -18,6 +18,7 @@
 #include "services/platform/command.h"
 #include "services/platform/policy.h"
 #include "services/platform/principal.h"
+#include "services/platform/streams.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -77,7 +78,32 @@ inline std::optional<platform::PersonScope> LookupPerson(absl::string_view strea
   return std::nullopt;
 }
 
-inline ScopeLookup Lookup() { return {LookupCtg, LookupPerson}; }
+// The categories of the log as ctgd's contexts declare them, resolved by LookupCtg and
+// LookupPerson: CTG streams read as their CTG, person streams as their person, the registry by
+// everyone; `resolve` false: nothing resolves.
+inline platform::StreamCatalog MakeCatalog(bool resolve) {
+  platform::StreamCatalog catalog;
+  EXPECT_OK(catalog.Add(platform::CtgStreams(
+      "ctg-", [resolve](absl::string_view stream) -> std::optional<platform::CtgScope> {
+        if (!resolve) return std::nullopt;
+        return LookupCtg(stream.substr(4));
+      })));
+  EXPECT_OK(catalog.Add(platform::StreamCategory{
+      "person-", [resolve](absl::string_view stream) {
+        platform::StreamAccess access;
+        access.permission = platform::Permission::kReadPerson;
+        access.person = (resolve ? LookupPerson(stream) : std::nullopt)
+                            .value_or(platform::PersonScope{});
+        return access;
+      }}));
+  EXPECT_OK(catalog.Add(platform::PublicStreams("org-", platform::Permission::kReadRegistry)));
+  return catalog;
+}
+
+inline const ScopeLookup& Lookup() {
+  static const ScopeLookup* const catalog = new ScopeLookup(MakeCatalog(true));
+  return *catalog;
+}
 
 inline v1::CtgDrafted Drafted(std::string ctg_id, std::string title) {
   v1::CtgDrafted drafted;

@@ -19,16 +19,21 @@
 #include "ctg/v1/plans_events.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/api/admin_service.h"
-#include "services/api/audit_service.h"
 #include "services/api/call_context.h"
-#include "services/api/registry.h"
+#include "services/audit/api/admin_service.h"
+#include "services/audit/api/audit_service.h"
+#include "services/partners/api/partners_module.h"
+#include "services/plans/api/plans_module.h"
 #include "services/platform/command.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
-namespace ctg::api {
+namespace ctg::audit_api {
 namespace {
+
+using api::CallIdentity;
+using api::ForgetCall;
+using api::RememberCall;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -91,13 +96,21 @@ class AuditServiceTest : public ::testing::Test {
     // Val d'Orbe's CTG (positions 0..2) and Plaine's (3..4).
     AppendCtg("val-orbe-2025", "900000002");
     AppendCtg("plaine-2024", "900000003");
-    registry_ = std::make_unique<Registry>(*store_);
-    ASSERT_OK(registry_->Load());
+    // The registry's contexts, as in ctgd: their read models and stream categories.
+    partners_ = std::make_unique<partners_api::PartnersModule>(*store_);
+    plans_ = std::make_unique<plans_api::PlansModule>(*store_, *partners_);
+    ASSERT_OK(platform::CatchUp(*store_, {partners_->ReadModels()[0], plans_->ReadModels()[0]}));
+    for (api::Module* module : {static_cast<api::Module*>(partners_.get()),
+                                static_cast<api::Module*>(plans_.get())}) {
+      for (platform::StreamCategory& category : module->StreamCategories()) {
+        ASSERT_OK(streams_.Add(std::move(category)));
+      }
+    }
 
     AuditServiceImpl::Options options;
     options.progress_interval = absl::Milliseconds(200);
-    audit_ = std::make_unique<AuditServiceImpl>(*registry_, options);
-    admin_ = std::make_unique<AdminServiceImpl>(*registry_, dir_.Sub("backups"));
+    audit_ = std::make_unique<AuditServiceImpl>(*store_, streams_, options);
+    admin_ = std::make_unique<AdminServiceImpl>(*store_, dir_.Sub("backups"));
     std::shared_ptr<grpc::ServerCredentials> credentials =
         grpc::experimental::LocalServerCredentials(LOCAL_TCP);
     grpc::ServerBuilder builder;
@@ -160,7 +173,9 @@ class AuditServiceTest : public ::testing::Test {
 
   ctg::testing::TempDir dir_;
   std::unique_ptr<eventstore::EventStore> store_;
-  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<partners_api::PartnersModule> partners_;
+  std::unique_ptr<plans_api::PlansModule> plans_;
+  platform::StreamCatalog streams_;
   std::unique_ptr<AuditServiceImpl> audit_;
   std::unique_ptr<AdminServiceImpl> admin_;
   std::unique_ptr<grpc::Server> server_;
@@ -387,4 +402,4 @@ TEST_F(AuditServiceTest, ConcurrentAdminCallsAllFinish) {
 }
 
 }  // namespace
-}  // namespace ctg::api
+}  // namespace ctg::audit_api

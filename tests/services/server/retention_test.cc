@@ -8,7 +8,9 @@
 #include "absl/synchronization/notification.h"
 #include "eventstore/event_store.h"
 #include "gtest/gtest.h"
-#include "services/api/registry.h"
+#include "services/partners/api/partners_module.h"
+#include "services/persons/api/persons_module.h"
+#include "services/plans/api/plans_module.h"
 #include "services/platform/command_handler.h"
 #include "services/platform/vault.h"
 #include "tests/testing/status_matchers.h"
@@ -25,8 +27,10 @@ class RetentionTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(store_, eventstore::EventStore::Open(dir_.Sub("log"), {}));
     ASSERT_OK_AND_ASSIGN(vault_, platform::KeyVault::Open(dir_.Sub("vault"), {}));
-    registry_ = std::make_unique<api::Registry>(*store_);
-    ASSERT_OK(registry_->Load());
+    partners_ = std::make_unique<partners_api::PartnersModule>(*store_);
+    plans_ = std::make_unique<plans_api::PlansModule>(*store_, *partners_);
+    persons_ = std::make_unique<persons_api::PersonsModule>(*store_, *vault_, *plans_);
+    ASSERT_OK(platform::CatchUp(*store_, persons_->ReadModels()));
   }
 
   // Registers a person (sealed identity), optionally a candidate of `recruitment`.
@@ -40,10 +44,10 @@ class RetentionTest : public ::testing::Test {
     absl::Notification done;
     absl::Status status;
     persons::RegisterPerson command{person_id, "organisations/249900028", sealed, recruitment};
-    platform::Execute<api::PersonAggregate>(
-        *store_, registry_->persons(), stream, context, "",
+    platform::Execute<persons::PersonAggregate>(
+        *store_, persons_->persons(), stream, context, "",
         [command](const persons::PersonState& state) { return persons::Decide(state, command); },
-        [&](absl::StatusOr<platform::Outcome<api::PersonAggregate>> outcome) {
+        [&](absl::StatusOr<platform::Outcome<persons::PersonAggregate>> outcome) {
           status = outcome.status();
           done.Notify();
         });
@@ -55,7 +59,7 @@ class RetentionTest : public ::testing::Test {
     RetentionSweeper::Options options;
     options.clock = [now] { return *now; };
     return RetentionSweeper(
-        *registry_, *vault_,
+        *persons_,
         [this](absl::string_view name) {
           auto it = outcomes_.find(std::string(name));
           return it == outcomes_.end() ? persons::RecruitmentOutcome{} : it->second;
@@ -64,13 +68,15 @@ class RetentionTest : public ::testing::Test {
   }
 
   bool Erased(const std::string& person_id) {
-    return registry_->persons().Get(persons::PersonStream(person_id)).state.erased;
+    return persons_->persons().Get(persons::PersonStream(person_id)).state.erased;
   }
 
   testing::TempDir dir_;
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<platform::KeyVault> vault_;
-  std::unique_ptr<api::Registry> registry_;
+  std::unique_ptr<partners_api::PartnersModule> partners_;
+  std::unique_ptr<plans_api::PlansModule> plans_;
+  std::unique_ptr<persons_api::PersonsModule> persons_;
   std::map<std::string, persons::RecruitmentOutcome> outcomes_;
 };
 
@@ -98,7 +104,7 @@ TEST_F(RetentionTest, CandidatesNotHiredAreErasedTwoYearsAfterTheRecruitmentClos
   // The key is gone, and the event records why and who.
   const std::string stream = persons::PersonStream("candidate-0001");
   EXPECT_TRUE(platform::IsPersonalDataErased(
-      vault_->Open(stream, registry_->persons().Get(stream).state.sealed_identity, stream)
+      vault_->Open(stream, persons_->persons().Get(stream).state.sealed_identity, stream)
           .status()));
   ASSERT_OK_AND_ASSIGN(eventstore::ReadPage page,
                        store_->ReadStream(stream, 1, eventstore::Direction::kForward, 10));

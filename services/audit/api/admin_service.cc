@@ -1,4 +1,4 @@
-#include "services/api/admin_service.h"
+#include "services/audit/api/admin_service.h"
 
 #include <utility>
 
@@ -11,8 +11,10 @@
 #include "services/platform/policy.h"
 #include "services/platform/time_proto.h"
 
-namespace ctg::api {
+namespace ctg::audit_api {
 namespace {
+
+using namespace ::ctg::api;  // NOLINT(build/namespaces): the adapter kit (Fail, PageSize…)
 
 v1::Backup ToProto(const eventstore::BackupInfo& info) {
   v1::Backup backup;
@@ -49,8 +51,8 @@ absl::Status NoBackupDir() {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(Registry& registry, std::string backup_dir)
-    : registry_(registry), backup_dir_(std::move(backup_dir)) {}
+AdminServiceImpl::AdminServiceImpl(eventstore::EventStore& store, std::string backup_dir)
+    : store_(store), backup_dir_(std::move(backup_dir)) {}
 
 AdminServiceImpl::~AdminServiceImpl() {
   std::vector<Operation> running;
@@ -108,7 +110,7 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerCon
   return Run(call, *request, [this, response]() -> absl::Status {
     if (backup_dir_.empty()) return NoBackupDir();
     absl::MutexLock lock(&backup_mu_);
-    absl::StatusOr<eventstore::BackupInfo> backup = registry_.store().Backup(backup_dir_);
+    absl::StatusOr<eventstore::BackupInfo> backup = store_.Backup(backup_dir_);
     if (!backup.ok()) return backup.status();
     *response = ToProto(*backup);
     return absl::OkStatus();
@@ -136,11 +138,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::VerifyLog(grpc::CallbackServerContex
                                                       const v1::VerifyLogRequest* request,
                                                       v1::VerifyLogResponse* response) {
   return Run(call, *request, [this, response]() -> absl::Status {
-    absl::StatusOr<eventstore::VerifyReport> report = registry_.store().Verify();
+    absl::StatusOr<eventstore::VerifyReport> report = store_.Verify();
     if (!report.ok()) return report.status();
     *response = ToProto(*report);
     return absl::OkStatus();
   });
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::audit_api

@@ -1,41 +1,39 @@
 // StaffingService: the posts and their change control.
 #include <utility>
 
-#include "services/api/staffing_internal.h"
-#include "services/api/staffing_service.h"
+#include "services/staffing/api/staffing_service.h"
 #include "services/partners/organisation.h"
 
-namespace ctg::api {
+namespace ctg::staffing_api {
 namespace {
 
+using api::Fail;
 using platform::Permission;
-using staffing_api::Acting;
-using staffing_api::Command;
-using staffing_api::DeciderOptions;
-using staffing_api::MakeDecider;
-using staffing_api::Method;
 
 // The post decider of `command` for the caller.
 template <typename Cmd>
-std::function<platform::Decider<PostAggregate>(const Acting&)> PostDecider(
-    Registry& registry, Cmd command, DeciderOptions<Cmd> options = {}) {
+std::function<platform::Decider<PostAggregate>(const api::Granted&)> PostDecider(
+    StaffingModule& module, Cmd command, DeciderOptions<Cmd> options = {}) {
   return MakeDecider<PostAggregate>(
-      std::move(command), [&registry] { return registry.StaffingPostLookups(); },
+      std::move(command), [&module] { return module.PostLookups(); },
       std::move(options));
 }
 
 }  // namespace
 
-StaffingServiceImpl::StaffingServiceImpl(Registry& registry, std::function<absl::Time()> clock)
-    : registry_(registry), clock_(std::move(clock)) {}
+StaffingServiceImpl::StaffingServiceImpl(StaffingModule& module, api::Clock clock)
+    : module_(module),
+      posts_(CallsOf<PostAggregate>(module, clock)),
+      recruitments_(CallsOf<RecruitmentAggregate>(module, clock)),
+      replacements_(CallsOf<ReplacementAggregate>(module, clock)) {}
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerContext* call,
                                                           const v1::CreatePostRequest* request,
                                                           v1::Post* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
@@ -69,29 +67,26 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
       post.status() == v1::POST_STATUS_UNSPECIFIED ? v1::POST_STATUS_A_CREER : post.status();
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("CreatePost");
   run.permission = Permission::kActAsEmployer;
   run.request_id = request->request_id();
   run.decider =
-      PostDecider(registry_, std::move(command),
+      PostDecider(module_, std::move(command),
                   DeciderOptions<staffing::CreatePost>{.rename = [](absl::string_view field) {
                     return field == "post_id" ? std::string(field) : absl::StrCat("post.", field);
                   }});
-  staffing_api::Target target{staffing::PostStream(post_id), *ctg_id, *siren,
+  Target target{staffing::PostStream(post_id), *ctg_id, *siren,
                               platform::CtgNotFound(*ctg_id)};
-  staffing_api::RefuseHiddenExisting(registry_, *principal, post_id, run);
-  return staffing_api::AuthorizeAndExecute<PostAggregate>(
-      registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
+  RefuseHiddenExisting(module_, *principal, post_id, run);
+  return Execute<PostAggregate>(call, *std::move(principal), target, std::move(run), response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetPost(grpc::CallbackServerContext* call,
                                                        const v1::GetPostRequest* request,
                                                        v1::Post* response) {
   const bool full = request->view() != v1::POST_VIEW_BASIC;
-  return staffing_api::RunGet<PostAggregate>(
-      registry_, call, *request, request->name(), response,
+  return Calls<PostAggregate>().GetAs(call, *request, request->name(), Permission::kReadCtg, response,
       [full](const platform::Repository<PostAggregate>::Snapshot& snapshot) {
-        return staffing_api::ToPost(snapshot.state, snapshot.revision, full);
+        return ToPost(snapshot.state, snapshot.revision, full);
       });
 }
 
@@ -99,11 +94,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListPosts(grpc::CallbackServerCon
                                                          const v1::ListPostsRequest* request,
                                                          v1::ListPostsResponse* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<int> page_size =
-      PageSize(request->page_size(), staffing_api::kDefaultPageSize, staffing_api::kMaxPageSize);
+      api::PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   std::string employer;
   if (!request->employer().empty()) {
@@ -113,16 +108,16 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListPosts(grpc::CallbackServerCon
     employer = partners::OrganisationName(*siren);
   }
   absl::StatusOr<std::string> ctg_id =
-      staffing_api::CtgFilter(registry_, *principal, request->ctg(), "ctg");
+      CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const bool full = request->view() == v1::POST_VIEW_FULL;
   const std::string filter =
       absl::StrCat("posts|", ctg, "|", employer, "|", request->status(), "|", request->view());
-  absl::StatusOr<std::string> after = DecodePageToken(request->page_token(), filter);
+  absl::StatusOr<std::string> after = api::DecodePageToken(request->page_token(), filter);
   if (!after.ok()) return Fail(reactor, after.status());
-  const std::string last = staffing_api::Page<PostAggregate>(
-      registry_, *principal, registry_.posts(), *after, *page_size,
+  const std::string last = Page<PostAggregate>(
+      module_, *principal, module_.posts(), *after, *page_size,
       [&](const staffing::PostState& state) {
         return (ctg.empty() || state.ctg == ctg) &&
                (employer.empty() || state.employer == employer) &&
@@ -130,9 +125,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListPosts(grpc::CallbackServerCon
                 state.status == request->status());
       },
       [&](const platform::Repository<PostAggregate>::Snapshot& snapshot) {
-        *response->add_posts() = staffing_api::ToPost(snapshot.state, snapshot.revision, full);
+        *response->add_posts() = ToPost(snapshot.state, snapshot.revision, full);
       });
-  if (!last.empty()) response->set_next_page_token(EncodePageToken(last, filter));
+  if (!last.empty()) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -142,17 +137,16 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::TransitionPost(
     v1::Post* response) {
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("TransitionPost");
   run.permission = Permission::kActAsEmployer;
   run.etag = request->etag();
   run.request_id = request->request_id();
   run.reason = request->reason();
   run.decider =
-      PostDecider(registry_, staffing::TransitionPost{request->status(), request->reason()},
+      PostDecider(module_, staffing::TransitionPost{request->status(), request->reason()},
                   DeciderOptions<staffing::TransitionPost>{.rename = [](absl::string_view field) {
                     return field == "to" ? std::string("status") : std::string(field);
                   }});
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
@@ -161,12 +155,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCofinancing(
     v1::Post* response) {
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("RecordCofinancing");
   run.permission = Permission::kActAsEmployer;
   run.etag = request->etag();
   run.request_id = request->request_id();
-  run.decider = PostDecider(registry_, staffing::RecordCofinancing{request->cofinancing()});
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+  run.decider = PostDecider(module_, staffing::RecordCofinancing{request->cofinancing()});
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
@@ -175,14 +168,13 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCafFunding(
     v1::Post* response) {
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("RecordCafFunding");
   run.permission = Permission::kActAsCaf;
   run.etag = request->etag();
   run.request_id = request->request_id();
   staffing::RecordCafFunding command;
   command.funding = request->funding();
-  run.decider = PostDecider(registry_, std::move(command));
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+  run.decider = PostDecider(module_, std::move(command));
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
@@ -191,29 +183,28 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ProposeChange(
     v1::Post* response) {
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("ProposeChange");
   run.permission = Permission::kActAsEitherParty;
   run.etag = request->etag();
   run.request_id = request->request_id();
   run.reason = request->reason();
   staffing::ProposeChange command;
   command.change = request->change();
-  Registry* registry = &registry_;
+  const StaffingModule* module = &module_;
   run.decider =
-      PostDecider(registry_, std::move(command),
+      PostDecider(module_, std::move(command),
                   DeciderOptions<staffing::ProposeChange>{
-                      .after = [registry](const staffing::ProposeChange& c) -> absl::Status {
+                      .after = [module](const staffing::ProposeChange& c) -> absl::Status {
                         // The people a change assigns are registered (their data lives in their
                         // stream).
                         const auto& assign = c.change.personnel().assign();
                         for (int i = 0; i < assign.size(); ++i) {
-                          RETURN_IF_ERROR(staffing_api::RequirePerson(
-                              *registry, assign[i].person(),
+                          RETURN_IF_ERROR(module->persons().RequirePerson(
+                              assign[i].person(),
                               absl::StrCat("change.personnel.assign[", i, "].person")));
                         }
                         return absl::OkStatus();
                       }});
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
@@ -222,21 +213,20 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCdtExchange(
     v1::Post* response) {
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("RecordCdtExchange");
   run.permission = Permission::kActAsEitherParty;
   run.etag = request->etag();
   run.request_id = request->request_id();
   staffing::RecordCdtExchange command;
   command.exchange = request->exchange();
   run.decider =
-      PostDecider(registry_, std::move(command),
+      PostDecider(module_, std::move(command),
                   DeciderOptions<staffing::RecordCdtExchange>{
                       .complete = [](staffing::RecordCdtExchange& c, const Acting& acting) {
                         // The CDT of the exchange is the caller on the Caf's side, else the CTG's.
                         c.exchange.set_cdt(acting.Cdt());
-                        return staffing_api::RequireCdt(acting);
+                        return RequireCdt(acting);
                       }});
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
@@ -249,27 +239,26 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ApplyChange(grpc::CallbackServerC
   std::string cdt_exchange;
   if (absl::StatusOr<std::string> post_id = staffing::ParsePostName(request->name(), "name");
       post_id.ok()) {
-    auto snapshot = registry_.posts().Get(staffing::PostStream(*post_id));
+    auto snapshot = module_.posts().Get(staffing::PostStream(*post_id));
     if (const staffing::ChangeRecord* change =
             staffing::FindChange(snapshot.state, request->change_id())) {
       for (const v1::CdtExchangeRecorded& exchange : change->exchanges) {
         if (request->exchange_id().empty() || exchange.exchange_id() == request->exchange_id()) {
           exchange_id = exchange.exchange_id();
-          cdt_exchange = staffing_api::ExchangeName(*post_id, request->change_id(), exchange_id);
+          cdt_exchange = ExchangeName(*post_id, request->change_id(), exchange_id);
         }
       }
     }
   }
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("ApplyChange");
   run.permission = Permission::kActAsEmployer;
   run.etag = request->etag();
   run.request_id = request->request_id();
   run.cdt_exchange = cdt_exchange;
-  run.decider = PostDecider(registry_, staffing::ApplyChange{request->change_id(), exchange_id,
+  run.decider = PostDecider(module_, staffing::ApplyChange{request->change_id(), exchange_id,
                                                              request->effective_date()});
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
@@ -278,15 +267,14 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::WithdrawChange(
     v1::Post* response) {
   Command<PostAggregate> run;
   run.request = request;
-  run.method = Method("WithdrawChange");
   run.permission = Permission::kActAsEitherParty;
   run.etag = request->etag();
   run.request_id = request->request_id();
   run.reason = request->reason();
   run.decider =
-      PostDecider(registry_, staffing::WithdrawChange{request->change_id(), request->reason()});
-  return staffing_api::RunOnExisting<PostAggregate>(registry_, clock_(), call, request->name(),
+      PostDecider(module_, staffing::WithdrawChange{request->change_id(), request->reason()});
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
                                                     "name", std::move(run), response);
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::staffing_api

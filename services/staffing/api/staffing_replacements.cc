@@ -1,32 +1,27 @@
 // StaffingService: the replacements, validated beforehand by the Caf (research §4.4, R-5).
 #include <utility>
 
-#include "services/api/staffing_internal.h"
-#include "services/api/staffing_service.h"
+#include "services/staffing/api/staffing_service.h"
 
-namespace ctg::api {
+namespace ctg::staffing_api {
 namespace {
 
+using api::Fail;
 using platform::Permission;
-using staffing_api::Command;
-using staffing_api::DeciderOptions;
-using staffing_api::MakeDecider;
-using staffing_api::Method;
 
 // One step of an existing replacement.
 template <typename Cmd>
-Command<ReplacementAggregate> Step(Registry& registry, const google::protobuf::Message* request,
-                                   absl::string_view rpc, Permission permission,
+Command<ReplacementAggregate> Step(StaffingModule& module, const google::protobuf::Message* request,
+                                   Permission permission,
                                    const std::string& etag, const std::string& request_id,
                                    Cmd command, DeciderOptions<Cmd> options = {}) {
   Command<ReplacementAggregate> run;
   run.request = request;
-  run.method = Method(rpc);
   run.permission = permission;
   run.etag = etag;
   run.request_id = request_id;
   run.decider = MakeDecider<ReplacementAggregate>(
-      std::move(command), [&registry] { return registry.StaffingReplacementLookups(); },
+      std::move(command), [&module] { return module.ReplacementLookups(); },
       std::move(options));
   return run;
 }
@@ -37,9 +32,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
     grpc::CallbackServerContext* call, const v1::RequestReplacementRequest* request,
     v1::Replacement* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
@@ -51,8 +46,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   absl::StatusOr<std::string> post_id =
       staffing::ParsePostName(replacement.post(), "replacement.post");
   if (!post_id.ok()) return Fail(reactor, post_id.status());
-  auto post = registry_.posts().Get(staffing::PostStream(*post_id));
-  const absl::Status post_not_found = staffing_api::NotFound(staffing::PostName(*post_id));
+  auto post = module_.posts().Get(staffing::PostStream(*post_id));
+  const absl::Status post_not_found = NotFound(staffing::PostName(*post_id));
   if (!post.state.exists) return Fail(reactor, post_not_found);
   const std::string replacement_id =
       request->replacement_id().empty()
@@ -72,26 +67,25 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   command.start_date = replacement.start_date();
   if (replacement.has_end_date()) command.end_date = replacement.end_date();
   if (replacement.has_reduction()) command.reduction = replacement.reduction();
-  Registry* registry = &registry_;
+  const StaffingModule* module = &module_;
   Command<ReplacementAggregate> run =
-      Step(registry_, request, "RequestReplacement", Permission::kActAsEmployer, "",
+      Step(module_, request, Permission::kActAsEmployer, "",
            request->request_id(), std::move(command),
            DeciderOptions<staffing::RequestReplacement>{
                .after =
-                   [registry](const staffing::RequestReplacement& c) {
-                     return staffing_api::RequirePerson(*registry, c.person, "replacement.person");
+                   [module](const staffing::RequestReplacement& c) {
+                     return module->persons().RequirePerson(c.person, "replacement.person");
                    },
                .rename =
                    [](absl::string_view field) {
                      return field == "replacement_id" ? std::string(field)
                                                       : absl::StrCat("replacement.", field);
                    }});
-  const staffing_api::Target target =
-      staffing_api::TargetOf(staffing::ReplacementStream(replacement_id), post.state.ctg,
+  const Target target =
+      TargetOf(staffing::ReplacementStream(replacement_id), post.state.ctg,
                              post.state.employer, post_not_found);
-  staffing_api::RefuseHiddenExisting(registry_, *principal, replacement_id, run);
-  return staffing_api::AuthorizeAndExecute<ReplacementAggregate>(
-      registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
+  RefuseHiddenExisting(module_, *principal, replacement_id, run);
+  return Execute<ReplacementAggregate>(call, *std::move(principal), target, std::move(run), response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::ValidateReplacement(
@@ -100,9 +94,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ValidateReplacement(
   staffing::ValidateReplacement command;
   command.date = request->date();
   command.comment = request->comment();
-  return staffing_api::RunOnExisting<ReplacementAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "ValidateReplacement", Permission::kActAsCaf, request->etag(),
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -113,9 +106,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RefuseReplacement(
   staffing::RefuseReplacement command;
   command.date = request->date();
   command.comment = request->comment();
-  return staffing_api::RunOnExisting<ReplacementAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "RefuseReplacement", Permission::kActAsCaf, request->etag(),
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -125,9 +117,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::StartReplacement(
     v1::Replacement* response) {
   staffing::StartReplacement command;
   command.start_date = request->start_date();
-  return staffing_api::RunOnExisting<ReplacementAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "StartReplacement", Permission::kActAsEmployer, request->etag(),
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -140,11 +131,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::EndReplacement(
   command.outcome = request->outcome();
   command.reason = request->reason();
   Command<ReplacementAggregate> run =
-      Step(registry_, request, "EndReplacement", Permission::kActAsEmployer, request->etag(),
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command));
   run.reason = request->reason();
-  return staffing_api::RunOnExisting<ReplacementAggregate>(
-      registry_, clock_(), call, request->name(), "name", std::move(run), response);
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::CancelReplacement(
@@ -153,20 +143,18 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CancelReplacement(
   staffing::CancelReplacement command;
   command.reason = request->reason();
   Command<ReplacementAggregate> run =
-      Step(registry_, request, "CancelReplacement", Permission::kActAsEmployer, request->etag(),
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command));
   run.reason = request->reason();
-  return staffing_api::RunOnExisting<ReplacementAggregate>(
-      registry_, clock_(), call, request->name(), "name", std::move(run), response);
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetReplacement(
     grpc::CallbackServerContext* call, const v1::GetReplacementRequest* request,
     v1::Replacement* response) {
-  return staffing_api::RunGet<ReplacementAggregate>(
-      registry_, call, *request, request->name(), response,
+  return Calls<ReplacementAggregate>().GetAs(call, *request, request->name(), Permission::kReadCtg, response,
       [](const platform::Repository<ReplacementAggregate>::Snapshot& snapshot) {
-        return staffing_api::ToReplacement(snapshot.state, snapshot.revision);
+        return ToReplacement(snapshot.state, snapshot.revision);
       });
 }
 
@@ -174,11 +162,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListReplacements(
     grpc::CallbackServerContext* call, const v1::ListReplacementsRequest* request,
     v1::ListReplacementsResponse* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<int> page_size =
-      PageSize(request->page_size(), staffing_api::kDefaultPageSize, staffing_api::kMaxPageSize);
+      api::PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   std::string post;
   if (!request->post().empty()) {
@@ -187,14 +175,14 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListReplacements(
     post = staffing::PostName(*post_id);
   }
   absl::StatusOr<std::string> ctg_id =
-      staffing_api::CtgFilter(registry_, *principal, request->ctg(), "ctg");
+      CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string filter = absl::StrCat("replacements|", ctg, "|", post, "|", request->status());
-  absl::StatusOr<std::string> after = DecodePageToken(request->page_token(), filter);
+  absl::StatusOr<std::string> after = api::DecodePageToken(request->page_token(), filter);
   if (!after.ok()) return Fail(reactor, after.status());
-  const std::string last = staffing_api::Page<ReplacementAggregate>(
-      registry_, *principal, registry_.replacements(), *after, *page_size,
+  const std::string last = Page<ReplacementAggregate>(
+      module_, *principal, module_.replacements(), *after, *page_size,
       [&](const staffing::ReplacementState& state) {
         return (ctg.empty() || state.request.ctg() == ctg) &&
                (post.empty() || state.request.post() == post) &&
@@ -203,11 +191,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListReplacements(
       },
       [&](const platform::Repository<ReplacementAggregate>::Snapshot& snapshot) {
         *response->add_replacements() =
-            staffing_api::ToReplacement(snapshot.state, snapshot.revision);
+            ToReplacement(snapshot.state, snapshot.revision);
       });
-  if (!last.empty()) response->set_next_page_token(EncodePageToken(last, filter));
+  if (!last.empty()) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::staffing_api

@@ -5,14 +5,14 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "services/api/staffing_internal.h"
-#include "services/api/staffing_service.h"
+#include "services/staffing/api/staffing_service.h"
 #include "services/platform/dates.h"
 #include "services/platform/time_proto.h"
 
-namespace ctg::api {
+namespace ctg::staffing_api {
 namespace {
 
+using api::Fail;
 using platform::Permission;
 
 // A date as YYYY-MM-DD, which sorts as the dates do.
@@ -26,15 +26,15 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
     grpc::CallbackServerContext* call, const v1::ListCdtWorkQueueRequest* request,
     v1::ListCdtWorkQueueResponse* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<int> page_size =
-      PageSize(request->page_size(), staffing_api::kDefaultPageSize, staffing_api::kMaxPageSize);
+      api::PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   // A CTG the caller may not read is NOT_FOUND before anything else, as everywhere.
   absl::StatusOr<std::string> ctg_id =
-      staffing_api::CtgFilter(registry_, *principal, request->ctg(), "ctg");
+      CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   if (absl::StatusOr<platform::Role> role =
           platform::Authorize(*principal, Permission::kReadCdtWorkQueue, platform::Scope::None());
@@ -43,10 +43,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
   }
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string filter = absl::StrCat("cdt-work-queue|", ctg, "|", request->kind());
-  absl::StatusOr<std::string> after = DecodePageToken(request->page_token(), filter);
+  absl::StatusOr<std::string> after = api::DecodePageToken(request->page_token(), filter);
   if (!after.ok()) return Fail(reactor, after.status());
 
-  staffing_api::ReadableCtgs readable(registry_, *principal);
+  ReadableCtgs readable(module_, *principal);
   std::vector<std::pair<std::string, v1::CdtTask>> tasks;
   auto add = [&](v1::CdtTask task, const std::string& task_ctg, absl::Time since) {
     if (request->kind() != v1::CDT_TASK_KIND_UNSPECIFIED && task.kind() != request->kind()) {
@@ -59,7 +59,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
     std::string key = task.resource();
     tasks.emplace_back(std::move(key), std::move(task));
   };
-  registry_.recruitments().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+  module_.recruitments().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
     const staffing::RecruitmentState& state = snapshot.state;
     if (!state.exists || state.status != v1::RECRUITMENT_STATUS_EN_COURS) return true;
     v1::CdtTask task;
@@ -84,7 +84,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
     add(std::move(task), state.ctg, state.update_time);
     return true;
   });
-  registry_.replacements().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+  module_.replacements().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
     const staffing::ReplacementState& state = snapshot.state;
     if (!state.exists || state.status != v1::REPLACEMENT_STATUS_DEMANDE) return true;
     v1::CdtTask task;
@@ -96,7 +96,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
     add(std::move(task), state.request.ctg(), state.update_time);
     return true;
   });
-  registry_.posts().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+  module_.posts().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
     const staffing::PostState& state = snapshot.state;
     if (!state.exists) return true;
     for (const staffing::ChangeRecord& change : state.changes) {
@@ -105,7 +105,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
       }
       v1::CdtTask task;
       task.set_kind(v1::CDT_TASK_KIND_CDT_EXCHANGE);
-      task.set_resource(staffing_api::ChangeName(state.post_id, change.proposal.change_id()));
+      task.set_resource(ChangeName(state.post_id, change.proposal.change_id()));
       task.set_post(staffing::PostName(state.post_id));
       task.set_employer(state.employer);
       task.set_change_kind(change.proposal.kind());
@@ -126,7 +126,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
     last = key;
     *response->add_tasks() = std::move(task);
   }
-  if (more) response->set_next_page_token(EncodePageToken(last, filter));
+  if (more) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -135,11 +135,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
                                                            const v1::ListChangesRequest* request,
                                                            v1::ListChangesResponse* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<int> page_size =
-      PageSize(request->page_size(), staffing_api::kDefaultPageSize, staffing_api::kMaxPageSize);
+      api::PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   platform::BadRequestBuilder bad;
   if (request->has_start_date()) {
@@ -157,19 +157,19 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
   }
   if (absl::Status s = bad.Build(); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<std::string> ctg_id =
-      staffing_api::CtgFilter(registry_, *principal, request->ctg(), "ctg");
+      CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string start = request->has_start_date() ? DateKey(request->start_date()) : "";
   const std::string end = request->has_end_date() ? DateKey(request->end_date()) : "";
   const std::string filter =
       absl::StrCat("changes|", ctg, "|", start, "|", end, "|", request->kind());
-  absl::StatusOr<std::string> after = DecodePageToken(request->page_token(), filter);
+  absl::StatusOr<std::string> after = api::DecodePageToken(request->page_token(), filter);
   if (!after.ok()) return Fail(reactor, after.status());
 
-  staffing_api::ReadableCtgs readable(registry_, *principal);
+  ReadableCtgs readable(module_, *principal);
   std::vector<std::pair<std::string, v1::AppliedChange>> changes;
-  registry_.posts().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
+  module_.posts().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
     const staffing::PostState& state = snapshot.state;
     if (!state.exists || (!ctg.empty() && state.ctg != ctg)) return true;
     bool readable_checked = false;
@@ -187,7 +187,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
       }
       const std::string& change_id = change.proposal.change_id();
       v1::AppliedChange applied;
-      applied.set_name(staffing_api::ChangeName(state.post_id, change_id));
+      applied.set_name(ChangeName(state.post_id, change_id));
       applied.set_post(staffing::PostName(state.post_id));
       applied.set_ctg(state.ctg);
       applied.set_employer(state.employer);
@@ -199,7 +199,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
         }
       }
       applied.set_exchange_name(
-          staffing_api::ExchangeName(state.post_id, change_id, change.applied_exchange_id));
+          ExchangeName(state.post_id, change_id, change.applied_exchange_id));
       changes.emplace_back(absl::StrCat(effective, "|", state.post_id, "|", change_id),
                            std::move(applied));
     }
@@ -218,9 +218,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
     last = key;
     *response->add_changes() = std::move(change);
   }
-  if (more) response->set_next_page_token(EncodePageToken(last, filter));
+  if (more) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::staffing_api

@@ -1,36 +1,31 @@
 // ctg.v1.PersonsService: personal data sealed with the key vault before it reaches the log,
 // read only for a stated purpose (each read recorded), erased by destroying the key.
-#ifndef CTG_SERVICES_API_PERSONS_SERVICE_H_
-#define CTG_SERVICES_API_PERSONS_SERVICE_H_
+#ifndef CTG_SERVICES_PERSONS_API_PERSONS_SERVICE_H_
+#define CTG_SERVICES_PERSONS_API_PERSONS_SERVICE_H_
 
 #include <cstddef>
-#include <functional>
 
-#include "absl/time/time.h"
 #include "ctg/v1/persons.grpc.pb.h"
-#include "services/api/registry.h"
-#include "services/platform/command_handler.h"
+#include "services/api/pipeline.h"
+#include "services/persons/api/persons_module.h"
 #include "services/platform/work_queue.h"
 
-namespace ctg::platform {
-class KeyVault;
-}
+namespace ctg::persons_api {
 
-namespace ctg::api {
-
-// Erases the personal data of `person_id`: destroys its key in `vault` (durably and
-// physically; blocks for a flush and a compaction of the vault), then appends PersonErased
-// through the command handler and calls `done` with the outcome. The caller has authorized
-// `context`. Used by ErasePerson and by ctgd's retention sweeper.
-void ErasePersonData(Registry& registry, platform::KeyVault& vault, const std::string& person_id,
-                     platform::CommandContext context, persons::ErasePerson command,
-                     platform::OutcomeCallback<PersonAggregate> done);
+// A person as the command pipeline sees it.
+struct PersonResource {
+  using Aggregate = persons::PersonAggregate;
+  using Message = v1::Person;
+  static Message ToMessage(const persons::PersonState& state, std::optional<uint64_t> revision) {
+    Message person = persons::ToResource(state);
+    person.set_etag(platform::EtagFor(revision));
+    return person;
+  }
+};
 
 class PersonsServiceImpl final : public v1::PersonsService::CallbackService {
  public:
-  // `vault` must outlive the service.
-  PersonsServiceImpl(Registry& registry, platform::KeyVault& vault,
-                     std::function<absl::Time()> clock = absl::Now);
+  PersonsServiceImpl(PersonsModule& module, api::Clock clock);
   // Erasures wait on a queue of their own, run one at a time (an erasure flushes and compacts
   // the vault, which serialises them anyway): at most this many wait, and ErasePerson answers
   // RESOURCE_EXHAUSTED beyond, erasing nothing. The destructor runs those accepted.
@@ -47,12 +42,11 @@ class PersonsServiceImpl final : public v1::PersonsService::CallbackService {
                                         v1::Person* response) override;
 
  private:
-  Registry& registry_;
-  platform::KeyVault& vault_;
-  std::function<absl::Time()> clock_;
+  PersonsModule& module_;
+  api::Clock clock_;
   platform::WorkQueue erasures_;  // last: destroyed (drained) first
 };
 
-}  // namespace ctg::api
+}  // namespace ctg::persons_api
 
-#endif  // CTG_SERVICES_API_PERSONS_SERVICE_H_
+#endif  // CTG_SERVICES_PERSONS_API_PERSONS_SERVICE_H_

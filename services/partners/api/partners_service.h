@@ -1,20 +1,32 @@
 // ctg.v1.PartnersService over the organisation registry (services/partners): validate →
-// authorize → one command or query → convert.
-#ifndef CTG_SERVICES_API_PARTNERS_SERVICE_H_
-#define CTG_SERVICES_API_PARTNERS_SERVICE_H_
+// authorize → one command or query → convert. Private to the partners module.
+#ifndef CTG_SERVICES_PARTNERS_API_PARTNERS_SERVICE_H_
+#define CTG_SERVICES_PARTNERS_API_PARTNERS_SERVICE_H_
 
-#include <functional>
-
-#include "absl/time/time.h"
 #include "ctg/v1/partners.grpc.pb.h"
-#include "services/api/registry.h"
+#include "services/api/pipeline.h"
+#include "services/partners/api/partners_module.h"
 
-namespace ctg::api {
+namespace ctg::partners_api {
+
+// An organisation as the command pipeline sees it.
+struct OrganisationResource {
+  using Aggregate = partners::OrganisationAggregate;
+  using Message = v1::Organisation;
+  static absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view field) {
+    return partners::ParseOrganisationName(name, field);
+  }
+  static std::string Stream(absl::string_view siren) {
+    return partners::OrganisationStream(siren);
+  }
+  static absl::Status NotFound(absl::string_view siren);
+  static Message ToMessage(const partners::OrganisationState& state,
+                           std::optional<uint64_t> revision);
+};
 
 class PartnersServiceImpl final : public v1::PartnersService::CallbackService {
  public:
-  explicit PartnersServiceImpl(Registry& registry,
-                               std::function<absl::Time()> clock = absl::Now);
+  PartnersServiceImpl(PartnersModule& module, api::Clock clock);
 
   grpc::ServerUnaryReactor* CreateOrganisation(grpc::CallbackServerContext* call,
                                                const v1::CreateOrganisationRequest* request,
@@ -30,10 +42,10 @@ class PartnersServiceImpl final : public v1::PartnersService::CallbackService {
                                                v1::Organisation* response) override;
 
  private:
-  Registry& registry_;
-  std::function<absl::Time()> clock_;
+  PartnersModule& module_;
+  api::ResourceCalls<OrganisationResource> organisations_;
 };
 
-}  // namespace ctg::api
+}  // namespace ctg::partners_api
 
-#endif  // CTG_SERVICES_API_PARTNERS_SERVICE_H_
+#endif  // CTG_SERVICES_PARTNERS_API_PARTNERS_SERVICE_H_

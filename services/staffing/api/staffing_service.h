@@ -5,21 +5,19 @@
 //
 // The handlers are split by resource: staffing_posts.cc, staffing_recruitments.cc,
 // staffing_replacements.cc, staffing_queries.cc; what they share is staffing_internal.h.
-#ifndef CTG_SERVICES_API_STAFFING_SERVICE_H_
-#define CTG_SERVICES_API_STAFFING_SERVICE_H_
+// Private to the staffing module.
+#ifndef CTG_SERVICES_STAFFING_API_STAFFING_SERVICE_H_
+#define CTG_SERVICES_STAFFING_API_STAFFING_SERVICE_H_
 
-#include <functional>
-
-#include "absl/time/time.h"
 #include "ctg/v1/staffing.grpc.pb.h"
-#include "services/api/registry.h"
+#include "services/staffing/api/staffing_internal.h"
 
-namespace ctg::api {
+namespace ctg::staffing_api {
 
 class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
  public:
   // `clock` gives each command its time and "today" (tests may fix it).
-  explicit StaffingServiceImpl(Registry& registry, std::function<absl::Time()> clock = absl::Now);
+  StaffingServiceImpl(StaffingModule& module, api::Clock clock);
 
   // Posts (staffing_posts.cc).
   grpc::ServerUnaryReactor* CreatePost(grpc::CallbackServerContext* call,
@@ -146,10 +144,43 @@ class StaffingServiceImpl final : public v1::StaffingService::CallbackService {
                                         v1::ListChangesResponse* response) override;
 
  private:
-  Registry& registry_;
-  std::function<absl::Time()> clock_;
+  // The pipeline of each resource.
+  template <typename Aggregate>
+  const api::ResourceCalls<Resource<Aggregate>>& Calls() const;
+
+  // Authorizes and runs `command` creating the resource of `target` for `principal`.
+  template <typename Aggregate>
+  grpc::ServerUnaryReactor* Execute(grpc::CallbackServerContext* call,
+                                    platform::Principal principal, const Target& target,
+                                    Command<Aggregate> command,
+                                    typename Resource<Aggregate>::Message* response) const {
+    absl::StatusOr<api::Target> resolved = Resolve(module_, target);
+    if (!resolved.ok()) return api::Fail(call->DefaultReactor(), resolved.status());
+    return Calls<Aggregate>().Execute(call, std::move(principal), *resolved, std::move(command),
+                                      response);
+  }
+
+  StaffingModule& module_;
+  const api::ResourceCalls<Resource<PostAggregate>> posts_;
+  const api::ResourceCalls<Resource<RecruitmentAggregate>> recruitments_;
+  const api::ResourceCalls<Resource<ReplacementAggregate>> replacements_;
 };
 
-}  // namespace ctg::api
+template <>
+inline const api::ResourceCalls<Resource<PostAggregate>>& StaffingServiceImpl::Calls() const {
+  return posts_;
+}
+template <>
+inline const api::ResourceCalls<Resource<RecruitmentAggregate>>& StaffingServiceImpl::Calls()
+    const {
+  return recruitments_;
+}
+template <>
+inline const api::ResourceCalls<Resource<ReplacementAggregate>>& StaffingServiceImpl::Calls()
+    const {
+  return replacements_;
+}
 
-#endif  // CTG_SERVICES_API_STAFFING_SERVICE_H_
+}  // namespace ctg::staffing_api
+
+#endif  // CTG_SERVICES_STAFFING_API_STAFFING_SERVICE_H_

@@ -6,28 +6,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
-#include "absl/time/civil_time.h"
 #include "eventstore/base/status_macros.h"
 #include "eventstore/types.h"
-#include "services/api/staffing_internal.h"
+#include "services/staffing/api/staffing_internal.h"
 #include "services/platform/time_proto.h"
 
-namespace ctg::api::staffing_api {
-
-google::type::Date Today(absl::Time now) {
-  static const absl::TimeZone* const zone = [] {
-    auto* tz = new absl::TimeZone(absl::UTCTimeZone());
-    absl::TimeZone paris;
-    if (absl::LoadTimeZone("Europe/Paris", &paris)) *tz = paris;
-    return tz;
-  }();
-  const absl::CivilDay day = absl::ToCivilDay(now, *zone);
-  google::type::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
+namespace ctg::staffing_api {
 
 staffing::Party PartyFor(platform::Permission permission, platform::Role role) {
   switch (permission) {
@@ -42,25 +26,20 @@ staffing::Party PartyFor(platform::Permission permission, platform::Role role) {
   }
 }
 
-absl::Status RenameFields(const absl::Status& status,
-                          const std::function<std::string(absl::string_view)>& rename) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
-  std::optional<google::rpc::BadRequest> bad_request = platform::BadRequestOf(status);
-  if (!bad_request.has_value()) return status;
-  platform::BadRequestBuilder renamed;
-  for (const auto& violation : bad_request->field_violations()) {
-    renamed.Add(rename(violation.field()), violation.description());
-  }
-  return renamed.Build();
+Acting ActingOf(const api::Granted& granted) {
+  return Acting{PartyFor(granted.permission, granted.role),
+                granted.subject,
+                granted.ctg.has_value() ? absl::StrCat(staffing::kCtgNamePrefix, granted.ctg->ctg_id)
+                                        : std::string(),
+                granted.ctg.has_value() ? granted.ctg->cdt : std::string(),
+                Today(granted.now),
+                granted.now};
 }
 
-absl::Status RequirePerson(const Registry& registry, absl::string_view person,
-                           absl::string_view field) {
-  if (registry.PersonExists(person)) return absl::OkStatus();
-  return platform::RuleViolation(
-      "PERSON_NOT_FOUND",
-      absl::StrCat(person, " is not registered: register the person with PersonsService first"),
-      {{"person", std::string(person)}, {"field", std::string(field)}});
+absl::StatusOr<api::Target> Resolve(const StaffingModule& module, const Target& target) {
+  std::optional<platform::CtgScope> scope = module.CtgScopeOf(target.ctg_id);
+  if (!scope.has_value()) return target.hidden;
+  return api::Target{target.stream, *std::move(scope), target.employer_siren, target.hidden};
 }
 
 absl::Status RequireCdt(const Acting& acting) {
@@ -73,18 +52,10 @@ absl::Status RequireCdt(const Acting& acting) {
       {{"ctg", acting.ctg}});
 }
 
-absl::Status CheckReasonLength(absl::string_view reason) {
-  if (reason.size() > staffing::kMaxCommentChars) {
-    return platform::InvalidField("reason",
-                                  absl::StrCat("at most ", staffing::kMaxCommentChars, " bytes"));
-  }
-  return absl::OkStatus();
-}
-
 bool ReadableCtgs::operator()(const std::string& ctg) {
   auto it = scopes_.find(ctg);
   if (it == scopes_.end()) {
-    it = scopes_.emplace(ctg, registry_.CtgScopeOf(staffing::IdOf(ctg, staffing::kCtgNamePrefix)))
+    it = scopes_.emplace(ctg, module_.CtgScopeOf(staffing::IdOf(ctg, staffing::kCtgNamePrefix)))
              .first;
   }
   return it->second.has_value() && platform::CanReadCtg(principal_, *it->second);
@@ -95,12 +66,12 @@ std::string ReadableCtgs::CdtOf(const std::string& ctg) const {
   return it == scopes_.end() || !it->second.has_value() ? std::string() : it->second->cdt;
 }
 
-absl::StatusOr<std::string> CtgFilter(const Registry& registry,
+absl::StatusOr<std::string> CtgFilter(const StaffingModule& module,
                                       const platform::Principal& principal, absl::string_view ctg,
                                       absl::string_view field) {
   if (ctg.empty()) return std::string();
   ASSIGN_OR_RETURN(std::string id, plans::ParseCtgName(ctg, field));
-  std::optional<platform::CtgScope> scope = registry.CtgScopeOf(id);
+  std::optional<platform::CtgScope> scope = module.CtgScopeOf(id);
   if (!scope.has_value()) return platform::CtgNotFound(id);
   if (absl::StatusOr<platform::Role> role = platform::Authorize(
           principal, platform::Permission::kReadCtg, platform::Scope::Ctg(*scope));
@@ -298,4 +269,4 @@ v1::Replacement ToReplacement(const staffing::ReplacementState& state,
   return replacement;
 }
 
-}  // namespace ctg::api::staffing_api
+}  // namespace ctg::staffing_api

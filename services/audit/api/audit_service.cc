@@ -1,4 +1,4 @@
-#include "services/api/audit_service.h"
+#include "services/audit/api/audit_service.h"
 
 #include <atomic>
 #include <memory>
@@ -19,15 +19,10 @@
 #include "services/platform/errors.h"
 #include "services/platform/policy.h"
 
-namespace ctg::api {
+namespace ctg::audit_api {
 namespace {
 
-// What the audit context's access rule looks up, from the registry's read models.
-audit::ScopeLookup ScopesOf(const Registry& registry) {
-  return {[&registry](absl::string_view key) { return registry.CtgScopeOf(key); },
-          [&registry](absl::string_view stream) { return registry.PersonScopeOfStream(stream); }};
-}
-
+using namespace ::ctg::api;  // NOLINT(build/namespaces): the adapter kit (Fail, PageSize…)
 using platform::Permission;
 using Writer = grpc::ServerWriteReactor<v1::SubscribeEventsResponse>;
 
@@ -151,8 +146,9 @@ class AuditServiceImpl::Subscriber final : public Writer {
   bool write_ok_ ABSL_GUARDED_BY(mu_) = true;
 };
 
-AuditServiceImpl::AuditServiceImpl(Registry& registry, Options options)
-    : registry_(registry), options_(options) {}
+AuditServiceImpl::AuditServiceImpl(eventstore::EventStore& store,
+                                   const platform::StreamCatalog& streams, Options options)
+    : store_(store), streams_(streams), options_(options) {}
 
 AuditServiceImpl::~AuditServiceImpl() {
   Shutdown();
@@ -198,8 +194,8 @@ grpc::ServerUnaryReactor* AuditServiceImpl::ListEvents(grpc::CallbackServerConte
   query->scan_budget = static_cast<size_t>(*page_size) * static_cast<size_t>(options_.scan_factor);
   // Authorization is per item (and per stream for a stream's history), inside ListEvents.
   absl::StatusOr<audit::EventPage> page = audit::ListEvents(
-      registry_.store(), *principal,
-      ScopesOf(registry_), *query);
+      store_, *principal,
+      streams_, *query);
   if (!page.ok()) return Fail(reactor, page.status());
   for (v1::AuditEvent& event : page->events) *response->add_events() = std::move(event);
   if (page->next.has_value()) {
@@ -219,7 +215,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::GetCheckpoint(grpc::CallbackServerCo
   absl::StatusOr<platform::Role> role =
       platform::Authorize(*principal, Permission::kReadCheckpoint, platform::Scope::None());
   if (!role.ok()) return Fail(reactor, role.status());
-  absl::StatusOr<v1::Checkpoint> checkpoint = audit::LatestCheckpoint(registry_.store());
+  absl::StatusOr<v1::Checkpoint> checkpoint = audit::LatestCheckpoint(store_);
   if (!checkpoint.ok()) return Fail(reactor, checkpoint.status());
   *response = *std::move(checkpoint);
   reactor->Finish(grpc::Status::OK);
@@ -244,8 +240,8 @@ grpc::ServerUnaryReactor* AuditServiceImpl::GetInclusionProof(
   if (!role.ok()) return Fail(reactor, role.status());
   // The event itself is authorized inside (MayRead): NOT_FOUND if hidden.
   absl::StatusOr<v1::InclusionProof> proof = audit::ProveInclusion(
-      registry_.store(), *principal,
-      ScopesOf(registry_),
+      store_, *principal,
+      streams_,
       request->position(), request->tree_size());
   if (!proof.ok()) return Fail(reactor, proof.status());
   *response = *std::move(proof);
@@ -270,7 +266,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::GetConsistencyProof(
       platform::Authorize(*principal, Permission::kReadCheckpoint, platform::Scope::None());
   if (!role.ok()) return Fail(reactor, role.status());
   absl::StatusOr<v1::ConsistencyProof> proof = audit::ProveConsistency(
-      registry_.store(), request->first_size(), request->second_size());
+      store_, request->first_size(), request->second_size());
   if (!proof.ok()) return Fail(reactor, proof.status());
   *response = *std::move(proof);
   reactor->Finish(grpc::Status::OK);
@@ -300,8 +296,8 @@ grpc::ServerWriteReactor<v1::SubscribeEventsResponse>* AuditServiceImpl::Subscri
   feed_options.tag = request->tag();
   feed_options.progress_interval = options_.progress_interval;
   absl::StatusOr<std::unique_ptr<audit::Feed>> feed = audit::Feed::Start(
-      registry_.store(), *std::move(principal),
-      ScopesOf(registry_), feed_options);
+      store_, *std::move(principal),
+      streams_, feed_options);
   if (!feed.ok()) return new RefusedSubscription(feed.status());
 
   Subscriber* subscriber = nullptr;
@@ -321,4 +317,4 @@ grpc::ServerWriteReactor<v1::SubscribeEventsResponse>* AuditServiceImpl::Subscri
   return subscriber;
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::audit_api

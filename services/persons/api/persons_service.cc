@@ -1,18 +1,15 @@
-#include "services/api/persons_service.h"
+#include "services/persons/api/persons_service.h"
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "services/api/call_context.h"
-#include "services/api/status.h"
-#include "services/api/validation.h"
-#include "services/platform/command_handler.h"
 #include "services/platform/errors.h"
 #include "services/platform/vault.h"
 
-namespace ctg::api {
+namespace ctg::persons_api {
 namespace {
 
+using api::Fail;
+using api::ToGrpcStatus;
 using platform::Permission;
 
 absl::Status NotFound(absl::string_view name) {
@@ -22,49 +19,20 @@ absl::Status NotFound(absl::string_view name) {
 // The SIREN of "organisations/{siren}", for the policy's scope ("" if malformed).
 std::string SirenOf(absl::string_view organisation) {
   absl::string_view siren = organisation;
-  return absl::ConsumePrefix(&siren, "organisations/") ? std::string(siren) : std::string();
-}
-
-platform::OutcomeCallback<PersonAggregate> Respond(grpc::ServerUnaryReactor* reactor,
-                                                  v1::Person* response) {
-  return [reactor, response](absl::StatusOr<platform::Outcome<PersonAggregate>> outcome) {
-    if (!outcome.ok()) return reactor->Finish(ToGrpcStatus(outcome.status()));
-    *response = persons::ToResource(outcome->state);
-    response->set_etag(platform::EtagFor(outcome->revision));
-    reactor->Finish(grpc::Status::OK);
-  };
+  return absl::ConsumePrefix(&siren, partners::kNamePrefix) ? std::string(siren) : std::string();
 }
 
 }  // namespace
 
-void ErasePersonData(Registry& registry, platform::KeyVault& vault, const std::string& person_id,
-                     platform::CommandContext context, persons::ErasePerson command,
-                     platform::OutcomeCallback<PersonAggregate> done) {
-  const std::string stream = persons::PersonStream(person_id);
-  // The key goes first (the guarantee that matters), then the event records it.
-  if (absl::Status erased = vault.Erase(stream); !erased.ok()) return done(erased);
-  platform::Execute<PersonAggregate>(
-      registry.store(), registry.persons(), stream, std::move(context), /*etag=*/"",
-      [command = std::move(command)](const persons::PersonState& state) {
-        return persons::Decide(state, command);
-      },
-      std::move(done));
-}
-
-PersonsServiceImpl::PersonsServiceImpl(Registry& registry, platform::KeyVault& vault,
-                                       std::function<absl::Time()> clock)
-    : registry_(registry),
-      vault_(vault),
-      clock_(std::move(clock)),
-      erasures_("ctg-erasure", kMaxErasuresWaiting) {}
+PersonsServiceImpl::PersonsServiceImpl(PersonsModule& module, api::Clock clock)
+    : module_(module), clock_(std::move(clock)), erasures_("ctg-erasure", kMaxErasuresWaiting) {}
 
 grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
     grpc::CallbackServerContext* call, const v1::CreatePersonRequest* request,
     v1::Person* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id");
       !s.ok()) {
     return Fail(reactor, s);
@@ -87,20 +55,19 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
   const std::string stream = persons::PersonStream(person_id);
   // Sealed before anything reaches the log; the stream name binds the bytes to this person.
   absl::StatusOr<std::string> sealed =
-      vault_.Seal(stream, person.identity().SerializeAsString(), stream);
+      module_.vault_.Seal(stream, person.identity().SerializeAsString(), stream);
   if (!sealed.ok()) return Fail(reactor, sealed.status());
   platform::CommandContext context =
-      MakeCommandContext(*call, *std::move(principal), *role,
-                         "/ctg.v1.PersonsService/CreatePerson", *request,
-                         request->request_id(), clock_());
+      api::MakeCommandContext(*call, *std::move(principal), *role, api::MethodOf(*request),
+                              *request, request->request_id(), clock_());
   persons::RegisterPerson command{person_id, person.organisation(), *std::move(sealed),
                                  person.recruitment()};
-  platform::Execute<PersonAggregate>(
-      registry_.store(), registry_.persons(), stream, std::move(context), /*etag=*/"",
+  platform::Execute<persons::PersonAggregate>(
+      module_.store_, module_.persons_, stream, std::move(context), /*etag=*/"",
       [command = std::move(command)](const persons::PersonState& state) {
         return persons::Decide(state, command);
       },
-      Respond(reactor, response));
+      api::Respond<PersonResource>(reactor, response));
   return reactor;
 }
 
@@ -108,42 +75,39 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::GetPerson(grpc::CallbackServerCont
                                                         const v1::GetPersonRequest* request,
                                                         v1::Person* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<std::string> person_id = persons::ParsePersonName(request->name(), "name");
   if (!person_id.ok()) return Fail(reactor, person_id.status());
   const std::string stream = persons::PersonStream(*person_id);
-  auto snapshot = registry_.persons().Get(stream);
+  auto snapshot = module_.persons().Get(stream);
   if (!snapshot.state.exists) return Fail(reactor, NotFound(request->name()));
-  const platform::PersonScope scope = registry_.PersonScopeOf(snapshot.state);
+  const platform::PersonScope scope = module_.PersonScopeOf(snapshot.state);
   absl::StatusOr<platform::Role> role =
       platform::Authorize(*principal, Permission::kReadPerson, platform::Scope::Person(scope));
   if (!role.ok()) return Fail(reactor, NotFound(request->name()));
   if (request->purpose().empty() || snapshot.state.erased) {
-    *response = persons::ToResource(snapshot.state);
-    response->set_etag(platform::EtagFor(snapshot.revision));
+    *response = PersonResource::ToMessage(snapshot.state, snapshot.revision);
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
   // The read is recorded first; only then is the identity opened.
   platform::CommandContext context =
-      MakeCommandContext(*call, *std::move(principal), *role, "/ctg.v1.PersonsService/GetPerson",
+      api::MakeCommandContext(*call, *std::move(principal), *role, api::MethodOf(*request),
                          *request, /*request_id=*/"", clock_());
   context.reason = request->purpose();
   persons::RecordAccess command{request->purpose()};
-  platform::Execute<PersonAggregate>(
-      registry_.store(), registry_.persons(), stream, std::move(context), /*etag=*/"",
+  platform::Execute<persons::PersonAggregate>(
+      module_.store_, module_.persons_, stream, std::move(context), /*etag=*/"",
       [command = std::move(command)](const persons::PersonState& state) {
         return persons::Decide(state, command);
       },
       [this, reactor, response,
-       stream](absl::StatusOr<platform::Outcome<PersonAggregate>> outcome) {
+       stream](absl::StatusOr<platform::Outcome<persons::PersonAggregate>> outcome) {
         if (!outcome.ok()) return reactor->Finish(ToGrpcStatus(outcome.status()));
-        *response = persons::ToResource(outcome->state);
-        response->set_etag(platform::EtagFor(outcome->revision));
+        *response = PersonResource::ToMessage(outcome->state, outcome->revision);
         absl::StatusOr<std::string> plain =
-            vault_.Open(stream, outcome->state.sealed_identity, stream);
+            module_.vault_.Open(stream, outcome->state.sealed_identity, stream);
         if (platform::IsPersonalDataErased(plain.status())) {
           response->set_erased(true);  // erased between the check and the read
           return reactor->Finish(grpc::Status::OK);
@@ -162,9 +126,8 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
     grpc::CallbackServerContext* call, const v1::ErasePersonRequest* request,
     v1::Person* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id");
       !s.ok()) {
     return Fail(reactor, s);
@@ -172,7 +135,7 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
   absl::StatusOr<std::string> person_id = persons::ParsePersonName(request->name(), "name");
   if (!person_id.ok()) return Fail(reactor, person_id.status());
   const std::string stream = persons::PersonStream(*person_id);
-  auto snapshot = registry_.persons().Get(stream);
+  auto snapshot = module_.persons().Get(stream);
   if (!snapshot.state.exists) return Fail(reactor, NotFound(request->name()));
   absl::StatusOr<platform::Role> role =
       platform::Authorize(*principal, Permission::kErasePerson,
@@ -186,18 +149,17 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
     return Fail(reactor, check.status());
   }
   platform::CommandContext context =
-      MakeCommandContext(*call, *std::move(principal), *role,
-                         "/ctg.v1.PersonsService/ErasePerson", *request,
-                         request->request_id(), clock_());
+      api::MakeCommandContext(*call, *std::move(principal), *role, api::MethodOf(*request),
+                              *request, request->request_id(), clock_());
   // Erasing flushes and compacts the vault: on the erasure queue, not on a gRPC thread.
   absl::Status queued = erasures_.Submit([this, reactor, response, person_id = *person_id,
                                           context = std::move(context),
                                           command = std::move(command)]() mutable {
-    ErasePersonData(registry_, vault_, person_id, std::move(context), std::move(command),
-                    Respond(reactor, response));
+    module_.ErasePersonData(person_id, std::move(context), std::move(command),
+                            api::Respond<PersonResource>(reactor, response));
   });
   if (!queued.ok()) return Fail(reactor, queued);
   return reactor;
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::persons_api

@@ -1,20 +1,30 @@
 // ctg.v1.PlansService over the CTG registry (services/plans): validate → authorize → one
-// command or query → convert. No business rule lives here.
-#ifndef CTG_SERVICES_API_PLANS_SERVICE_H_
-#define CTG_SERVICES_API_PLANS_SERVICE_H_
+// command or query → convert. No business rule lives here. Private to the plans module.
+#ifndef CTG_SERVICES_PLANS_API_PLANS_SERVICE_H_
+#define CTG_SERVICES_PLANS_API_PLANS_SERVICE_H_
 
-#include <functional>
-
-#include "absl/time/time.h"
 #include "ctg/v1/plans.grpc.pb.h"
-#include "services/api/registry.h"
+#include "services/api/pipeline.h"
+#include "services/plans/api/plans_module.h"
 
-namespace ctg::api {
+namespace ctg::plans_api {
+
+// A CTG as the command pipeline sees it.
+struct CtgResource {
+  using Aggregate = plans::CtgAggregate;
+  using Message = v1::Ctg;
+  static absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view field) {
+    return plans::ParseCtgName(name, field);
+  }
+  static std::string Stream(absl::string_view id) { return plans::CtgStream(id); }
+  static absl::Status NotFound(absl::string_view id) { return platform::CtgNotFound(id); }
+  static Message ToMessage(const plans::CtgState& state, std::optional<uint64_t> revision);
+};
 
 class PlansServiceImpl final : public v1::PlansService::CallbackService {
  public:
   // `clock` gives each command its time (tests may fix it).
-  explicit PlansServiceImpl(Registry& registry, std::function<absl::Time()> clock = absl::Now);
+  PlansServiceImpl(PlansModule& module, api::Clock clock);
 
   grpc::ServerUnaryReactor* CreateCtg(grpc::CallbackServerContext* call,
                                       const v1::CreateCtgRequest* request,
@@ -44,14 +54,15 @@ class PlansServiceImpl final : public v1::PlansService::CallbackService {
                                           v1::Ctg* response) override;
 
  private:
-  struct Change;  // one change of an existing CTG, see plans_service.cc
-  grpc::ServerUnaryReactor* RunChange(grpc::CallbackServerContext* call, Change change,
-                                      v1::Ctg* response);
+  // The decider of `command` against the current CTGs and organisations.
+  template <typename Cmd>
+  std::function<platform::Decider<plans::CtgAggregate>(const api::Granted&)> DecideWith(
+      Cmd command) const;
 
-  Registry& registry_;
-  std::function<absl::Time()> clock_;
+  PlansModule& module_;
+  api::ResourceCalls<CtgResource> ctgs_;
 };
 
-}  // namespace ctg::api
+}  // namespace ctg::plans_api
 
-#endif  // CTG_SERVICES_API_PLANS_SERVICE_H_
+#endif  // CTG_SERVICES_PLANS_API_PLANS_SERVICE_H_

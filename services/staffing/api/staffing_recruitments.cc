@@ -1,41 +1,35 @@
 // StaffingService: the recruitments, R0 to R12 with the Caf at each step (research §4.3).
 #include <utility>
 
-#include "services/api/staffing_internal.h"
-#include "services/api/staffing_service.h"
+#include "services/staffing/api/staffing_service.h"
 
-namespace ctg::api {
+namespace ctg::staffing_api {
 namespace {
 
+using api::Fail;
 using platform::Permission;
-using staffing_api::Acting;
-using staffing_api::Command;
-using staffing_api::DeciderOptions;
-using staffing_api::MakeDecider;
-using staffing_api::Method;
 
 // The recruitment decider of `command` for the caller.
 template <typename Cmd>
-std::function<platform::Decider<RecruitmentAggregate>(const Acting&)> RecruitmentDecider(
-    Registry& registry, Cmd command, DeciderOptions<Cmd> options = {}) {
+std::function<platform::Decider<RecruitmentAggregate>(const api::Granted&)> RecruitmentDecider(
+    StaffingModule& module, Cmd command, DeciderOptions<Cmd> options = {}) {
   return MakeDecider<RecruitmentAggregate>(
-      std::move(command), [&registry] { return registry.StaffingRecruitmentLookups(); },
+      std::move(command), [&module] { return module.RecruitmentLookups(); },
       std::move(options));
 }
 
 // One step of an existing recruitment.
 template <typename Cmd>
-Command<RecruitmentAggregate> Step(Registry& registry, const google::protobuf::Message* request,
-                                   absl::string_view rpc, Permission permission,
+Command<RecruitmentAggregate> Step(StaffingModule& module, const google::protobuf::Message* request,
+                                   Permission permission,
                                    const std::string& etag, const std::string& request_id,
                                    Cmd command, DeciderOptions<Cmd> options = {}) {
   Command<RecruitmentAggregate> run;
   run.request = request;
-  run.method = Method(rpc);
   run.permission = permission;
   run.etag = etag;
   run.request_id = request_id;
-  run.decider = RecruitmentDecider(registry, std::move(command), std::move(options));
+  run.decider = RecruitmentDecider(module, std::move(command), std::move(options));
   return run;
 }
 
@@ -50,9 +44,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
     grpc::CallbackServerContext* call, const v1::OpenRecruitmentRequest* request,
     v1::Recruitment* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
@@ -64,8 +58,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   absl::StatusOr<std::string> post_id =
       staffing::ParsePostName(recruitment.post(), "recruitment.post");
   if (!post_id.ok()) return Fail(reactor, post_id.status());
-  auto post = registry_.posts().Get(staffing::PostStream(*post_id));
-  const absl::Status post_not_found = staffing_api::NotFound(staffing::PostName(*post_id));
+  auto post = module_.posts().Get(staffing::PostStream(*post_id));
+  const absl::Status post_not_found = NotFound(staffing::PostName(*post_id));
   if (!post.state.exists) return Fail(reactor, post_not_found);
   const std::string recruitment_id =
       request->recruitment_id().empty()
@@ -82,27 +76,25 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   command.motif = recruitment.motif();
   command.date = request->date();
   Command<RecruitmentAggregate> run =
-      Step(registry_, request, "OpenRecruitment", Permission::kActAsEmployer, /*etag=*/"",
+      Step(module_, request, Permission::kActAsEmployer, /*etag=*/"",
            request->request_id(), std::move(command),
            DeciderOptions<staffing::OpenRecruitment>{.rename = [](absl::string_view field) {
              return field == "post" || field == "motif" ? absl::StrCat("recruitment.", field)
                                                         : std::string(field);
            }});
-  const staffing_api::Target target =
-      staffing_api::TargetOf(staffing::RecruitmentStream(recruitment_id), post.state.ctg,
+  const Target target =
+      TargetOf(staffing::RecruitmentStream(recruitment_id), post.state.ctg,
                              post.state.employer, post_not_found);
-  staffing_api::RefuseHiddenExisting(registry_, *principal, recruitment_id, run);
-  return staffing_api::AuthorizeAndExecute<RecruitmentAggregate>(
-      registry_, clock_(), call, *std::move(principal), target, std::move(run), response);
+  RefuseHiddenExisting(module_, *principal, recruitment_id, run);
+  return Execute<RecruitmentAggregate>(call, *std::move(principal), target, std::move(run), response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetRecruitment(
     grpc::CallbackServerContext* call, const v1::GetRecruitmentRequest* request,
     v1::Recruitment* response) {
-  return staffing_api::RunGet<RecruitmentAggregate>(
-      registry_, call, *request, request->name(), response,
+  return Calls<RecruitmentAggregate>().GetAs(call, *request, request->name(), Permission::kReadCtg, response,
       [](const platform::Repository<RecruitmentAggregate>::Snapshot& snapshot) {
-        return staffing_api::ToRecruitment(snapshot.state, snapshot.revision);
+        return ToRecruitment(snapshot.state, snapshot.revision);
       });
 }
 
@@ -110,11 +102,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListRecruitments(
     grpc::CallbackServerContext* call, const v1::ListRecruitmentsRequest* request,
     v1::ListRecruitmentsResponse* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  absl::StatusOr<platform::Principal> principal = PrincipalOf(*call);
+  absl::StatusOr<platform::Principal> principal = api::PrincipalOf(*call);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
+  if (absl::Status s = api::CheckWellFormed(*request); !s.ok()) return Fail(reactor, s);
   absl::StatusOr<int> page_size =
-      PageSize(request->page_size(), staffing_api::kDefaultPageSize, staffing_api::kMaxPageSize);
+      api::PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   std::string post;
   if (!request->post().empty()) {
@@ -123,14 +115,14 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListRecruitments(
     post = staffing::PostName(*post_id);
   }
   absl::StatusOr<std::string> ctg_id =
-      staffing_api::CtgFilter(registry_, *principal, request->ctg(), "ctg");
+      CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string filter = absl::StrCat("recruitments|", ctg, "|", post, "|", request->status());
-  absl::StatusOr<std::string> after = DecodePageToken(request->page_token(), filter);
+  absl::StatusOr<std::string> after = api::DecodePageToken(request->page_token(), filter);
   if (!after.ok()) return Fail(reactor, after.status());
-  const std::string last = staffing_api::Page<RecruitmentAggregate>(
-      registry_, *principal, registry_.recruitments(), *after, *page_size,
+  const std::string last = Page<RecruitmentAggregate>(
+      module_, *principal, module_.recruitments(), *after, *page_size,
       [&](const staffing::RecruitmentState& state) {
         return (ctg.empty() || state.ctg == ctg) && (post.empty() || state.post == post) &&
                (request->status() == v1::RECRUITMENT_STATUS_UNSPECIFIED ||
@@ -138,9 +130,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListRecruitments(
       },
       [&](const platform::Repository<RecruitmentAggregate>::Snapshot& snapshot) {
         *response->add_recruitments() =
-            staffing_api::ToRecruitment(snapshot.state, snapshot.revision);
+            ToRecruitment(snapshot.state, snapshot.revision);
       });
-  if (!last.empty()) response->set_next_page_token(EncodePageToken(last, filter));
+  if (!last.empty()) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -153,9 +145,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::AgreeCadrage(grpc::CallbackServer
   command.involvements.assign(request->involvements().begin(), request->involvements().end());
   command.candidate_choice_involvement = request->candidate_choice_involvement();
   command.fonction = request->fonction();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "AgreeCadrage", Permission::kActAsEitherParty, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEitherParty, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -166,9 +157,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::SubmitFicheDePoste(
   staffing::SubmitFicheDePoste command;
   command.document = request->document();
   command.date = request->date();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "SubmitFicheDePoste", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -181,9 +171,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GiveCafOpinionOnFiche(
   command.opinion = request->opinion();
   command.date = request->date();
   command.comment = request->comment();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "GiveCafOpinionOnFiche", Permission::kActAsCaf, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -194,9 +183,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::PublishOffer(grpc::CallbackServer
   staffing::PublishOffer command;
   command.date = request->date();
   command.channel = request->channel();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "PublishOffer", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -207,9 +195,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CloseApplications(
   staffing::CloseApplications command;
   command.date = request->date();
   command.applications_received = request->applications_received();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "CloseApplications", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -221,9 +208,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ShortlistCandidates(
   command.date = request->date();
   command.candidates_shortlisted = request->candidates_shortlisted();
   command.caf_participated = request->caf_participated();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "ShortlistCandidates", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -235,9 +221,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::HoldJury(grpc::CallbackServerCont
   command.date = request->date();
   command.candidates_interviewed = request->candidates_interviewed();
   command.caf_participated = request->caf_participated();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "HoldJury", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -248,9 +233,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::SynthesiseInterviews(
   staffing::SynthesiseInterviews command;
   command.date = request->date();
   command.caf_participated = request->caf_participated();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "SynthesiseInterviews", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -262,11 +246,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::SkipRecruitmentStep(
   command.step = request->step();
   command.reason = request->reason();
   Command<RecruitmentAggregate> run =
-      Step(registry_, request, "SkipRecruitmentStep", Permission::kActAsEmployer, request->etag(),
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command));
   run.reason = request->reason();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name", std::move(run), response);
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::ChooseCandidate(
@@ -276,15 +259,14 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ChooseCandidate(
   command.person = request->person();
   command.date = request->date();
   command.caf_participated = request->caf_participated();
-  Registry* registry = &registry_;
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "ChooseCandidate", Permission::kActAsEmployer, request->etag(),
+  const StaffingModule* module = &module_;
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command),
            DeciderOptions<staffing::ChooseCandidate>{
                .after =
-                   [registry](const staffing::ChooseCandidate& c) {
-                     return staffing_api::RequirePerson(*registry, c.person, "person");
+                   [module](const staffing::ChooseCandidate& c) {
+                     return module->persons().RequirePerson(c.person, "person");
                    }}),
       response);
 }
@@ -297,9 +279,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GiveCafOpinionOnCandidate(
   command.opinion = request->opinion();
   command.date = request->date();
   command.comment = request->comment();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "GiveCafOpinionOnCandidate", Permission::kActAsCaf, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -310,9 +291,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::TakeEmployerDecision(
   staffing::TakeEmployerDecision command;
   command.person = request->person();
   command.date = request->date();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "TakeEmployerDecision", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -324,9 +304,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::HirePerson(grpc::CallbackServerCo
   command.person = request->person();
   command.contract_date = request->contract_date();
   command.start_date = request->start_date();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "HirePerson", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -342,9 +321,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CompleteIntegration(
       OptionalDate(request->has_copil_presentation_date(), request->copil_presentation_date());
   command.partners_meeting_date =
       OptionalDate(request->has_partners_meeting_date(), request->partners_meeting_date());
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "CompleteIntegration", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -354,9 +332,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CloseRecruitment(
     v1::Recruitment* response) {
   staffing::CloseRecruitment command;
   command.date = request->date();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name",
-      Step(registry_, request, "CloseRecruitment", Permission::kActAsEmployer, request->etag(),
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command)),
       response);
 }
@@ -367,11 +344,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CancelRecruitment(
   staffing::CancelRecruitment command;
   command.reason = request->reason();
   Command<RecruitmentAggregate> run =
-      Step(registry_, request, "CancelRecruitment", Permission::kActAsEmployer, request->etag(),
+      Step(module_, request, Permission::kActAsEmployer, request->etag(),
            request->request_id(), std::move(command));
   run.reason = request->reason();
-  return staffing_api::RunOnExisting<RecruitmentAggregate>(
-      registry_, clock_(), call, request->name(), "name", std::move(run), response);
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
 }
 
-}  // namespace ctg::api
+}  // namespace ctg::staffing_api

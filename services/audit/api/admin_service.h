@@ -7,12 +7,12 @@
 // RESOURCE_EXHAUSTED); backups and listings of the backup directory run one at a time, since
 // RocksDB's BackupEngine does not share a directory between engines.
 //
-// The Registry (and its store) must outlive the service. The destructor waits for the
+// The store must outlive the service. The destructor waits for the
 // operations still running (a verification of a large log may take minutes).
 //
 // Thread safety: every method may be called from any thread.
-#ifndef CTG_SERVICES_API_ADMIN_SERVICE_H_
-#define CTG_SERVICES_API_ADMIN_SERVICE_H_
+#ifndef CTG_SERVICES_AUDIT_API_ADMIN_SERVICE_H_
+#define CTG_SERVICES_AUDIT_API_ADMIN_SERVICE_H_
 
 #include <atomic>
 #include <functional>
@@ -25,9 +25,10 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "ctg/v1/admin.grpc.pb.h"
-#include "services/api/registry.h"
+#include "eventstore/event_store.h"
+#include "services/platform/streams.h"
 
-namespace ctg::api {
+namespace ctg::audit_api {
 
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
@@ -36,7 +37,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
 
   // Backups go to `backup_dir` (created by the first backup). Empty: CreateBackup and
   // ListBackups are FAILED_PRECONDITION.
-  AdminServiceImpl(Registry& registry, std::string backup_dir);
+  AdminServiceImpl(eventstore::EventStore& store, std::string backup_dir);
   ~AdminServiceImpl() override;
 
   grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* call,
@@ -61,7 +62,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
                                 const google::protobuf::Message& request,
                                 std::function<absl::Status()> work);
 
-  Registry& registry_;
+  eventstore::EventStore& store_;
   const std::string backup_dir_;
 
   absl::Mutex backup_mu_;  // one BackupEngine at a time on backup_dir_
@@ -70,6 +71,6 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   std::vector<Operation> running_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace ctg::api
+}  // namespace ctg::audit_api
 
-#endif  // CTG_SERVICES_API_ADMIN_SERVICE_H_
+#endif  // CTG_SERVICES_AUDIT_API_ADMIN_SERVICE_H_

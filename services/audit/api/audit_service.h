@@ -10,8 +10,8 @@
 // outlive the server's shutdown (its destructor waits for the subscription threads).
 //
 // Thread safety: every method may be called from any thread.
-#ifndef CTG_SERVICES_API_AUDIT_SERVICE_H_
-#define CTG_SERVICES_API_AUDIT_SERVICE_H_
+#ifndef CTG_SERVICES_AUDIT_API_AUDIT_SERVICE_H_
+#define CTG_SERVICES_AUDIT_API_AUDIT_SERVICE_H_
 
 #include <cstddef>
 
@@ -20,9 +20,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ctg/v1/audit.grpc.pb.h"
-#include "services/api/registry.h"
+#include "eventstore/event_store.h"
+#include "services/platform/streams.h"
 
-namespace ctg::api {
+namespace ctg::audit_api {
 
 class AuditServiceImpl final : public v1::AuditService::CallbackService {
  public:
@@ -38,8 +39,11 @@ class AuditServiceImpl final : public v1::AuditService::CallbackService {
     absl::Duration progress_interval = absl::Seconds(5);
   };
 
-  explicit AuditServiceImpl(Registry& registry) : AuditServiceImpl(registry, Options()) {}
-  AuditServiceImpl(Registry& registry, Options options);
+  // `store` and `streams` (the categories of the log's streams) must outlive the service.
+  AuditServiceImpl(eventstore::EventStore& store, const platform::StreamCatalog& streams)
+      : AuditServiceImpl(store, streams, Options()) {}
+  AuditServiceImpl(eventstore::EventStore& store, const platform::StreamCatalog& streams,
+                   Options options);
   // Ends the subscriptions still live (as Shutdown) and waits for their threads.
   ~AuditServiceImpl() override;
 
@@ -68,7 +72,8 @@ class AuditServiceImpl final : public v1::AuditService::CallbackService {
   // Called by a Subscriber from its OnDone, just before it deletes itself.
   void Forget(Subscriber* subscriber);
 
-  Registry& registry_;
+  eventstore::EventStore& store_;
+  const platform::StreamCatalog& streams_;
   const Options options_;
 
   absl::Mutex mu_;
@@ -76,6 +81,6 @@ class AuditServiceImpl final : public v1::AuditService::CallbackService {
   absl::flat_hash_set<Subscriber*> subscribers_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace ctg::api
+}  // namespace ctg::audit_api
 
-#endif  // CTG_SERVICES_API_AUDIT_SERVICE_H_
+#endif  // CTG_SERVICES_AUDIT_API_AUDIT_SERVICE_H_
