@@ -58,7 +58,8 @@ absl::StatusOr<std::string> ParseRecruitmentName(absl::string_view name, absl::s
 // The milestones of a recruitment, in the order they are reached. Each is one step of R0..R12
 // or a part of one (R4: the offer, then the closing of applications; R8: the choice, then the
 // Caf's opinion on it). R5, R6 and R7 are reached either by their own event or by
-// RecruitmentStepSkipped.
+// RecruitmentStepSkipped. The step, the event and the side of each are written once, in this
+// order, in recruitment.cc's table.
 enum class Milestone {
   kOpened,                 // R0  RecruitmentOpened
   kCadrageAgreed,          // R1  RecruitmentCadrageAgreed
