@@ -90,6 +90,10 @@ std::string PostStream(absl::string_view post_id) {
 
 std::string PostName(absl::string_view post_id) { return absl::StrCat(kPostNamePrefix, post_id); }
 
+std::string ChangeName(absl::string_view post_id, absl::string_view change_id) {
+  return absl::StrCat(PostName(post_id), "/changes/", change_id);
+}
+
 absl::StatusOr<std::string> ParsePostName(absl::string_view name, absl::string_view field) {
   return ParseName(name, kPostNamePrefix, "a post", field);
 }

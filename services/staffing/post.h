@@ -54,6 +54,9 @@ inline constexpr absl::string_view kPostNamePrefix = "posts/";
 std::string PostStream(absl::string_view post_id);
 // The resource name of the post `post_id`: "posts/" + id. Not checked.
 std::string PostName(absl::string_view post_id);
+// The resource name of the change `change_id` of the post `post_id`:
+// "posts/{post}/changes/{change}". Not checked.
+std::string ChangeName(absl::string_view post_id, absl::string_view change_id);
 // The id of `name`, which must be "posts/{id}" with a valid id; else INVALID_ARGUMENT with a
 // BadRequest naming `field`.
 absl::StatusOr<std::string> ParsePostName(absl::string_view name, absl::string_view field);

@@ -2,6 +2,7 @@
 // research §4.3 and rule R-4), Tags and the event codec.
 #include "services/staffing/recruitment.h"
 
+#include <iterator>
 #include <set>
 #include <utility>
 
@@ -40,40 +41,78 @@ bool IsCafOpinion(Milestone milestone) {
          milestone == Milestone::kCandidateOpinionGiven;
 }
 
+// One milestone of R0..R12: the step it belongs to, the event that records it and the side
+// that records it.
+struct MilestoneRow {
+  Milestone milestone;
+  v1::RecruitmentStep step;
+  absl::string_view event;
+  v1::StaffingParty party;
+};
+
+// The R0..R12 order, written once: the milestones in the order they are reached (one row per
+// Milestone, in the enum's order). StepOf, EventOf, FirstMilestoneOf, the sequence (Next), the
+// side each Decide checks and the side NextStepOf announces all read it.
+constexpr MilestoneRow kMilestones[] = {
+    {Milestone::kOpened, v1::RECRUITMENT_STEP_BESOIN_IDENTIFIE, "ctg.v1.RecruitmentOpened",
+     v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kCadrageAgreed, v1::RECRUITMENT_STEP_CADRAGE_CDT, "ctg.v1.RecruitmentCadrageAgreed",
+     v1::STAFFING_PARTY_EITHER},
+    {Milestone::kFicheSubmitted, v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION,
+     "ctg.v1.FicheDePosteSubmitted", v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kFicheOpinionGiven, v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF,
+     "ctg.v1.CafOpinionOnFicheGiven", v1::STAFFING_PARTY_CAF},
+    {Milestone::kOfferPublished, v1::RECRUITMENT_STEP_OFFRE_PUBLIEE, "ctg.v1.OfferPublished",
+     v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kApplicationsClosed, v1::RECRUITMENT_STEP_OFFRE_PUBLIEE,
+     "ctg.v1.ApplicationsClosed", v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kApplicationsSelected, v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES,
+     "ctg.v1.CandidatesShortlisted", v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kJuryHeld, v1::RECRUITMENT_STEP_JURY, "ctg.v1.JuryHeld",
+     v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kInterviewsSynthesised, v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS,
+     "ctg.v1.InterviewsSynthesised", v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kCandidateChosen, v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT,
+     "ctg.v1.CandidateChosen", v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kCandidateOpinionGiven, v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT,
+     "ctg.v1.CafOpinionOnCandidateGiven", v1::STAFFING_PARTY_CAF},
+    {Milestone::kEmployerDecided, v1::RECRUITMENT_STEP_DECISION_EMPLOYEUR,
+     "ctg.v1.EmployerDecisionTaken", v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kHired, v1::RECRUITMENT_STEP_RECRUTE, "ctg.v1.PersonHired",
+     v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kIntegrated, v1::RECRUITMENT_STEP_INTEGRATION, "ctg.v1.IntegrationCompleted",
+     v1::STAFFING_PARTY_EMPLOYER},
+    {Milestone::kClosed, v1::RECRUITMENT_STEP_EN_POSTE, "ctg.v1.RecruitmentClosed",
+     v1::STAFFING_PARTY_EMPLOYER},
+};
+
+constexpr bool RowsFollowTheEnum() {
+  for (size_t i = 0; i < std::size(kMilestones); ++i) {
+    if (kMilestones[i].milestone != static_cast<Milestone>(i)) return false;
+  }
+  return std::size(kMilestones) == static_cast<size_t>(Milestone::kClosed) + 1;
+}
+static_assert(RowsFollowTheEnum(), "kMilestones has one row per Milestone, in the enum's order");
+
+// The row of `milestone`; a row of UNSPECIFIED values for a value out of the enum (such as the
+// milestone after R12).
+const MilestoneRow& RowOf(Milestone milestone) {
+  static constexpr MilestoneRow kNone = {Milestone::kOpened, v1::RECRUITMENT_STEP_UNSPECIFIED, "",
+                                         v1::STAFFING_PARTY_UNSPECIFIED};
+  const auto index = static_cast<size_t>(milestone);
+  return index < std::size(kMilestones) ? kMilestones[index] : kNone;
+}
+
 Milestone Next(Milestone milestone) {
   return static_cast<Milestone>(static_cast<int>(milestone) + 1);
 }
 
-// The milestone that records `step` (the first one for R4 and R8).
+// The milestone that records `step` (the first one for R4 and R8); kOpened for any other step.
 Milestone FirstMilestoneOf(v1::RecruitmentStep step) {
-  switch (step) {
-    case v1::RECRUITMENT_STEP_CADRAGE_CDT:
-      return Milestone::kCadrageAgreed;
-    case v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION:
-      return Milestone::kFicheSubmitted;
-    case v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF:
-      return Milestone::kFicheOpinionGiven;
-    case v1::RECRUITMENT_STEP_OFFRE_PUBLIEE:
-      return Milestone::kOfferPublished;
-    case v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES:
-      return Milestone::kApplicationsSelected;
-    case v1::RECRUITMENT_STEP_JURY:
-      return Milestone::kJuryHeld;
-    case v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS:
-      return Milestone::kInterviewsSynthesised;
-    case v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT:
-      return Milestone::kCandidateChosen;
-    case v1::RECRUITMENT_STEP_DECISION_EMPLOYEUR:
-      return Milestone::kEmployerDecided;
-    case v1::RECRUITMENT_STEP_RECRUTE:
-      return Milestone::kHired;
-    case v1::RECRUITMENT_STEP_INTEGRATION:
-      return Milestone::kIntegrated;
-    case v1::RECRUITMENT_STEP_EN_POSTE:
-      return Milestone::kClosed;
-    default:
-      return Milestone::kOpened;
+  for (const MilestoneRow& row : kMilestones) {
+    if (row.step == step) return row.milestone;
   }
+  return Milestone::kOpened;
 }
 
 void SetStepDate(RecruitmentState& state, const google::type::Date& date) {
@@ -94,75 +133,9 @@ absl::StatusOr<std::string> ParseRecruitmentName(absl::string_view name, absl::s
   return ParseName(name, kRecruitmentNamePrefix, "a recruitment", field);
 }
 
-v1::RecruitmentStep StepOf(Milestone milestone) {
-  switch (milestone) {
-    case Milestone::kOpened:
-      return v1::RECRUITMENT_STEP_BESOIN_IDENTIFIE;
-    case Milestone::kCadrageAgreed:
-      return v1::RECRUITMENT_STEP_CADRAGE_CDT;
-    case Milestone::kFicheSubmitted:
-      return v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION;
-    case Milestone::kFicheOpinionGiven:
-      return v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF;
-    case Milestone::kOfferPublished:
-    case Milestone::kApplicationsClosed:
-      return v1::RECRUITMENT_STEP_OFFRE_PUBLIEE;
-    case Milestone::kApplicationsSelected:
-      return v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES;
-    case Milestone::kJuryHeld:
-      return v1::RECRUITMENT_STEP_JURY;
-    case Milestone::kInterviewsSynthesised:
-      return v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS;
-    case Milestone::kCandidateChosen:
-    case Milestone::kCandidateOpinionGiven:
-      return v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT;
-    case Milestone::kEmployerDecided:
-      return v1::RECRUITMENT_STEP_DECISION_EMPLOYEUR;
-    case Milestone::kHired:
-      return v1::RECRUITMENT_STEP_RECRUTE;
-    case Milestone::kIntegrated:
-      return v1::RECRUITMENT_STEP_INTEGRATION;
-    case Milestone::kClosed:
-      return v1::RECRUITMENT_STEP_EN_POSTE;
-  }
-  return v1::RECRUITMENT_STEP_UNSPECIFIED;
-}
+v1::RecruitmentStep StepOf(Milestone milestone) { return RowOf(milestone).step; }
 
-absl::string_view EventOf(Milestone milestone) {
-  switch (milestone) {
-    case Milestone::kOpened:
-      return "ctg.v1.RecruitmentOpened";
-    case Milestone::kCadrageAgreed:
-      return "ctg.v1.RecruitmentCadrageAgreed";
-    case Milestone::kFicheSubmitted:
-      return "ctg.v1.FicheDePosteSubmitted";
-    case Milestone::kFicheOpinionGiven:
-      return "ctg.v1.CafOpinionOnFicheGiven";
-    case Milestone::kOfferPublished:
-      return "ctg.v1.OfferPublished";
-    case Milestone::kApplicationsClosed:
-      return "ctg.v1.ApplicationsClosed";
-    case Milestone::kApplicationsSelected:
-      return "ctg.v1.CandidatesShortlisted";
-    case Milestone::kJuryHeld:
-      return "ctg.v1.JuryHeld";
-    case Milestone::kInterviewsSynthesised:
-      return "ctg.v1.InterviewsSynthesised";
-    case Milestone::kCandidateChosen:
-      return "ctg.v1.CandidateChosen";
-    case Milestone::kCandidateOpinionGiven:
-      return "ctg.v1.CafOpinionOnCandidateGiven";
-    case Milestone::kEmployerDecided:
-      return "ctg.v1.EmployerDecisionTaken";
-    case Milestone::kHired:
-      return "ctg.v1.PersonHired";
-    case Milestone::kIntegrated:
-      return "ctg.v1.IntegrationCompleted";
-    case Milestone::kClosed:
-      return "ctg.v1.RecruitmentClosed";
-  }
-  return "";
-}
+absl::string_view EventOf(Milestone milestone) { return RowOf(milestone).event; }
 
 RecruitmentFacts FactsOf(const RecruitmentState& state) {
   return RecruitmentFacts{IdOf(state.post, kPostNamePrefix), state.hired_person};
@@ -270,10 +243,35 @@ bool IsAllowedStep(const RecruitmentState& state, Milestone to) {
   }
 }
 
+NextStep NextStepOf(const RecruitmentState& state) {
+  if (state.status != v1::RECRUITMENT_STATUS_EN_COURS || state.milestone == Milestone::kClosed) {
+    return NextStep{};
+  }
+  // An opinion on the fiche de poste that is not FAVORABLE sends the employer back to R2.
+  const Milestone next = state.milestone == Milestone::kFicheOpinionGiven &&
+                                 state.fiche_opinion != v1::CAF_OPINION_FAVORABLE
+                             ? Milestone::kFicheSubmitted
+                             : Next(state.milestone);
+  const MilestoneRow& row = RowOf(next);
+  return NextStep{row.step, row.party};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decide
 
 namespace {
+
+// OK if `party` is the side that records `to` (kMilestones); else WRONG_PARTY.
+absl::Status CheckPartyOf(Milestone to, Party party, absl::string_view action) {
+  switch (RowOf(to).party) {
+    case v1::STAFFING_PARTY_EITHER:
+      return CheckEitherParty(party, action);
+    case v1::STAFFING_PARTY_CAF:
+      return CheckParty(party, Party::kCaf, action);
+    default:
+      return CheckParty(party, Party::kEmployer, action);
+  }
+}
 
 // OK if the step recorded by `to` may follow `state`; else INVALID_TRANSITION,
 // CAF_OPINION_REQUIRED or STEP_REQUIRED (see recruitment.h).
@@ -386,10 +384,10 @@ absl::Status Exists(const RecruitmentState& state) {
   return absl::OkStatus();
 }
 
-// The common tail of a dated employer step: the side, the sequence and the date order.
-absl::Status CheckEmployerStep(const RecruitmentState& state, Party party, Milestone to,
-                               const google::type::Date& date, absl::string_view action) {
-  RETURN_IF_ERROR(CheckParty(party, Party::kEmployer, action));
+// The common tail of a dated step: the side, the sequence and the date order.
+absl::Status CheckDatedStep(const RecruitmentState& state, Party party, Milestone to,
+                            const google::type::Date& date, absl::string_view action) {
+  RETURN_IF_ERROR(CheckPartyOf(to, party, action));
   RETURN_IF_ERROR(CheckSequence(state, to));
   return CheckDateOrder(state, date);
 }
@@ -399,8 +397,9 @@ absl::Status CheckEmployerStep(const RecruitmentState& state, Party party, Miles
 absl::Status CheckAttendedStep(const RecruitmentState& state, Party party, v1::RecruitmentStep step,
                                bool caf_participated, const google::type::Date& date,
                                absl::string_view action) {
-  RETURN_IF_ERROR(CheckParty(party, Party::kEmployer, action));
-  RETURN_IF_ERROR(CheckSequence(state, FirstMilestoneOf(step)));
+  const Milestone to = FirstMilestoneOf(step);
+  RETURN_IF_ERROR(CheckPartyOf(to, party, action));
+  RETURN_IF_ERROR(CheckSequence(state, to));
   RETURN_IF_ERROR(CheckParticipation(InvolvementIn(state, step), caf_participated, step,
                                      v1::RecruitmentStep_Name(step)));
   return CheckDateOrder(state, date);
@@ -426,7 +425,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   }
   CheckPastDate(bad, "date", command.date, command.today);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "opening a recruitment"));
+  RETURN_IF_ERROR(CheckPartyOf(Milestone::kOpened, command.party, "opening a recruitment"));
 
   std::optional<PostState> post;
   if (lookups.post) post = lookups.post(*post_id);
@@ -477,7 +476,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   }
   CheckText(bad, "fonction", command.fonction, kMaxCommentChars);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckEitherParty(command.party, "agreeing the cadrage"));
+  RETURN_IF_ERROR(CheckPartyOf(Milestone::kCadrageAgreed, command.party, "agreeing the cadrage"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kCadrageAgreed));
   RETURN_IF_ERROR(CheckDateOrder(state, command.date));
 
@@ -508,8 +507,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckText(bad, "document", command.document, 500);
   CheckPastDate(bad, "date", command.date, command.today);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckEmployerStep(state, command.party, Milestone::kFicheSubmitted, command.date,
-                                    "submitting the fiche de poste"));
+  RETURN_IF_ERROR(CheckDatedStep(state, command.party, Milestone::kFicheSubmitted, command.date,
+                                 "submitting the fiche de poste"));
   v1::FicheDePosteSubmitted fiche;
   fiche.set_version(state.fiche_version + 1);
   fiche.set_document(partners::NormaliseText(command.document));
@@ -528,8 +527,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckSubject(bad, "cdt", command.cdt);
   CheckText(bad, "comment", command.comment, kMaxCommentChars, true);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(
-      CheckParty(command.party, Party::kCaf, "giving the Caf's opinion on the fiche de poste"));
+  RETURN_IF_ERROR(CheckPartyOf(Milestone::kFicheOpinionGiven, command.party,
+                               "giving the Caf's opinion on the fiche de poste"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kFicheOpinionGiven));
   if (command.version != state.fiche_version) {
     return RuleViolation("FICHE_VERSION_MISMATCH",
@@ -556,8 +555,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckPastDate(bad, "date", command.date, command.today);
   CheckText(bad, "channel", command.channel, kMaxLabelChars, true);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckEmployerStep(state, command.party, Milestone::kOfferPublished, command.date,
-                                    "publishing the offer"));
+  RETURN_IF_ERROR(CheckDatedStep(state, command.party, Milestone::kOfferPublished, command.date,
+                                 "publishing the offer"));
   v1::OfferPublished offer;
   *offer.mutable_date() = command.date;
   offer.set_channel(partners::NormaliseText(command.channel));
@@ -572,8 +571,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckPastDate(bad, "date", command.date, command.today);
   CheckCount(bad, "applications_received", command.applications_received);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckEmployerStep(state, command.party, Milestone::kApplicationsClosed,
-                                    command.date, "closing the applications"));
+  RETURN_IF_ERROR(CheckDatedStep(state, command.party, Milestone::kApplicationsClosed, command.date,
+                                 "closing the applications"));
   v1::ApplicationsClosed closed;
   *closed.mutable_date() = command.date;
   closed.set_applications_received(command.applications_received);
@@ -686,7 +685,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckPerson(bad, "person", command.person);
   CheckPastDate(bad, "date", command.date, command.today);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "choosing the candidate"));
+  RETURN_IF_ERROR(
+      CheckPartyOf(Milestone::kCandidateChosen, command.party, "choosing the candidate"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kCandidateChosen));
   RETURN_IF_ERROR(CheckParticipation(state.candidate_choice_involvement, command.caf_participated,
                                      v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT,
@@ -710,8 +710,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckSubject(bad, "cdt", command.cdt);
   CheckText(bad, "comment", command.comment, kMaxCommentChars, true);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(
-      CheckParty(command.party, Party::kCaf, "giving the Caf's opinion on the candidate"));
+  RETURN_IF_ERROR(CheckPartyOf(Milestone::kCandidateOpinionGiven, command.party,
+                               "giving the Caf's opinion on the candidate"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kCandidateOpinionGiven));
   RETURN_IF_ERROR(CheckCandidate(state, command.person));
   RETURN_IF_ERROR(CheckDateOrder(state, command.date));
@@ -732,7 +732,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   CheckPerson(bad, "person", command.person);
   CheckPastDate(bad, "date", command.date, command.today);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "taking the employer's decision"));
+  RETURN_IF_ERROR(
+      CheckPartyOf(Milestone::kEmployerDecided, command.party, "taking the employer's decision"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kEmployerDecided));
   RETURN_IF_ERROR(CheckCandidate(state, command.person));
   RETURN_IF_ERROR(CheckDateOrder(state, command.date));
@@ -755,7 +756,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
     bad.Add("start_date", "must not be before contract_date");
   }
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckParty(command.party, Party::kEmployer, "hiring"));
+  RETURN_IF_ERROR(CheckPartyOf(Milestone::kHired, command.party, "hiring"));
   RETURN_IF_ERROR(CheckSequence(state, Milestone::kHired));
   RETURN_IF_ERROR(CheckCandidate(state, command.person));
   RETURN_IF_ERROR(CheckDateOrder(state, command.contract_date));
@@ -779,8 +780,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
     if (date->has_value()) CheckPastDate(bad, field, **date, command.today);
   }
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckEmployerStep(state, command.party, Milestone::kIntegrated, command.date,
-                                    "completing the integration"));
+  RETURN_IF_ERROR(CheckDatedStep(state, command.party, Milestone::kIntegrated, command.date,
+                                 "completing the integration"));
   v1::IntegrationCompleted integrated;
   *integrated.mutable_date() = command.date;
   if (command.cdt_meeting_date) *integrated.mutable_cdt_meeting_date() = *command.cdt_meeting_date;
@@ -800,8 +801,8 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   BadRequestBuilder bad;
   CheckPastDate(bad, "date", command.date, command.today);
   RETURN_IF_ERROR(bad.Build());
-  RETURN_IF_ERROR(CheckEmployerStep(state, command.party, Milestone::kClosed, command.date,
-                                    "closing the recruitment"));
+  RETURN_IF_ERROR(CheckDatedStep(state, command.party, Milestone::kClosed, command.date,
+                                 "closing the recruitment"));
   v1::RecruitmentClosed closed;
   *closed.mutable_date() = command.date;
   return std::vector<RecruitmentEvent>{std::move(closed)};

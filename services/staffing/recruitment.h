@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "ctg/v1/staffing.pb.h"
 #include "ctg/v1/staffing_events.pb.h"
 #include "services/staffing/party.h"
 #include "services/staffing/post.h"
@@ -57,7 +58,8 @@ absl::StatusOr<std::string> ParseRecruitmentName(absl::string_view name, absl::s
 // The milestones of a recruitment, in the order they are reached. Each is one step of R0..R12
 // or a part of one (R4: the offer, then the closing of applications; R8: the choice, then the
 // Caf's opinion on it). R5, R6 and R7 are reached either by their own event or by
-// RecruitmentStepSkipped.
+// RecruitmentStepSkipped. The step, the event and the side of each are written once, in this
+// order, in recruitment.cc's table.
 enum class Milestone {
   kOpened,                 // R0  RecruitmentOpened
   kCadrageAgreed,          // R1  RecruitmentCadrageAgreed
@@ -284,6 +286,20 @@ struct CancelRecruitment {
 //   on it (choosing someone else); every other milestone follows the one before it. Nothing
 //   follows a recruitment that is TERMINE or ANNULE.
 bool IsAllowedStep(const RecruitmentState& state, Milestone to);
+
+// The step a recruitment awaits, and the side whose business it is.
+struct NextStep {
+  v1::RecruitmentStep step = v1::RECRUITMENT_STEP_UNSPECIFIED;
+  v1::StaffingParty party = v1::STAFFING_PARTY_UNSPECIFIED;
+
+  bool operator==(const NextStep&) const = default;
+};
+
+// Who acts next on `state`: the step of the milestone after the current one and the side that
+// records it (EITHER for the cadrage, CAF for its opinions, EMPLOYER otherwise); after an
+// opinion on the fiche de poste that is not FAVORABLE, R2 again (EMPLOYER). Both UNSPECIFIED
+// once the recruitment is not EN_COURS or is at R12.
+NextStep NextStepOf(const RecruitmentState& state);
 
 // Every Decide below checks, in order: existence (NOT_FOUND, or ALREADY_EXISTS for
 // OpenRecruitment), the command's fields (INVALID_ARGUMENT, every bad field), the side

@@ -102,59 +102,11 @@ v1::ChangeState ToChangeState(staffing::ChangeStatus status) {
   return v1::CHANGE_STATE_UNSPECIFIED;
 }
 
-// The step a recruitment expects next, and whose business it is.
-std::pair<v1::RecruitmentStep, v1::StaffingParty> NextOf(const staffing::RecruitmentState& state) {
-  using staffing::Milestone;
-  if (state.status != v1::RECRUITMENT_STATUS_EN_COURS) {
-    return {v1::RECRUITMENT_STEP_UNSPECIFIED, v1::STAFFING_PARTY_UNSPECIFIED};
-  }
-  switch (state.milestone) {
-    case Milestone::kOpened:
-      return {v1::RECRUITMENT_STEP_CADRAGE_CDT, v1::STAFFING_PARTY_EITHER};
-    case Milestone::kCadrageAgreed:
-      return {v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kFicheSubmitted:
-      return {v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF, v1::STAFFING_PARTY_CAF};
-    case Milestone::kFicheOpinionGiven:
-      return {state.fiche_opinion == v1::CAF_OPINION_FAVORABLE
-                  ? v1::RECRUITMENT_STEP_OFFRE_PUBLIEE
-                  : v1::RECRUITMENT_STEP_FICHE_DE_POSTE_REDACTION,
-              v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kOfferPublished:
-      return {v1::RECRUITMENT_STEP_OFFRE_PUBLIEE, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kApplicationsClosed:
-      return {v1::RECRUITMENT_STEP_SELECTION_CANDIDATURES, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kApplicationsSelected:
-      return {v1::RECRUITMENT_STEP_JURY, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kJuryHeld:
-      return {v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kInterviewsSynthesised:
-      return {v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kCandidateChosen:
-      return {v1::RECRUITMENT_STEP_AVIS_CAF_SUR_CANDIDAT, v1::STAFFING_PARTY_CAF};
-    case Milestone::kCandidateOpinionGiven:
-      return {v1::RECRUITMENT_STEP_DECISION_EMPLOYEUR, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kEmployerDecided:
-      return {v1::RECRUITMENT_STEP_RECRUTE, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kHired:
-      return {v1::RECRUITMENT_STEP_INTEGRATION, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kIntegrated:
-      return {v1::RECRUITMENT_STEP_EN_POSTE, v1::STAFFING_PARTY_EMPLOYER};
-    case Milestone::kClosed:
-      break;
-  }
-  return {v1::RECRUITMENT_STEP_UNSPECIFIED, v1::STAFFING_PARTY_UNSPECIFIED};
-}
-
 }  // namespace
-
-std::string ChangeName(absl::string_view post_id, absl::string_view change_id) {
-  return absl::StrCat(staffing::PostName(post_id), "/changes/", change_id);
-}
 
 std::string ExchangeName(absl::string_view post_id, absl::string_view change_id,
                          absl::string_view exchange_id) {
-  return absl::StrCat(ChangeName(post_id, change_id), "/exchanges/", exchange_id);
+  return absl::StrCat(staffing::ChangeName(post_id, change_id), "/exchanges/", exchange_id);
 }
 
 v1::Post ToPost(const staffing::PostState& state, std::optional<uint64_t> revision, bool full) {
@@ -189,7 +141,7 @@ v1::Post ToPost(const staffing::PostState& state, std::optional<uint64_t> revisi
     for (const staffing::ChangeRecord& record : state.changes) {
       v1::PostChange* change = post.add_changes();
       const std::string& change_id = record.proposal.change_id();
-      change->set_name(ChangeName(state.post_id, change_id));
+      change->set_name(staffing::ChangeName(state.post_id, change_id));
       *change->mutable_proposal() = record.proposal;
       change->set_state(ToChangeState(record.status));
       for (const v1::CdtExchangeRecorded& exchange : record.exchanges) {
@@ -221,9 +173,9 @@ v1::Recruitment ToRecruitment(const staffing::RecruitmentState& state,
   recruitment.set_motif(state.motif);
   recruitment.set_status(state.status);
   recruitment.set_step(state.step());
-  const auto [next_step, awaiting] = NextOf(state);
-  recruitment.set_next_step(next_step);
-  recruitment.set_awaiting(awaiting);
+  const staffing::NextStep next = staffing::NextStepOf(state);
+  recruitment.set_next_step(next.step);
+  recruitment.set_awaiting(next.party);
   for (const auto& [step, involvement] : state.involvements) {
     v1::StepInvolvement* out = recruitment.add_involvements();
     out->set_step(step);

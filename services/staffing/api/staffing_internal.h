@@ -52,8 +52,7 @@ v1::Recruitment ToRecruitment(const staffing::RecruitmentState& state,
                               std::optional<uint64_t> revision);
 v1::Replacement ToReplacement(const staffing::ReplacementState& state,
                               std::optional<uint64_t> revision);
-// `posts/{post}/changes/{change}` and `…/exchanges/{exchange}`.
-std::string ChangeName(absl::string_view post_id, absl::string_view change_id);
+// `posts/{post}/changes/{change}/exchanges/{exchange}` (staffing::ChangeName for the change).
 std::string ExchangeName(absl::string_view post_id, absl::string_view change_id,
                          absl::string_view exchange_id);
 

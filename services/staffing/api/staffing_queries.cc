@@ -1,13 +1,14 @@
 // StaffingService: the queries of the Caf and its commission (research §6): what awaits the
 // Caf, and the changes applied with their exchange with the CDT.
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
 #include "services/staffing/api/staffing_service.h"
 #include "services/platform/dates.h"
-#include "services/platform/time_proto.h"
+#include "services/staffing/cdt_work_queue.h"
 
 namespace ctg::staffing_api {
 namespace {
@@ -48,69 +49,29 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
 
   ReadableCtgs readable(module_, *principal);
   std::vector<std::pair<std::string, v1::CdtTask>> tasks;
-  auto add = [&](v1::CdtTask task, const std::string& task_ctg, absl::Time since) {
+  auto add = [&](v1::CdtTask task) {
     if (request->kind() != v1::CDT_TASK_KIND_UNSPECIFIED && task.kind() != request->kind()) {
       return;
     }
-    if ((!ctg.empty() && task_ctg != ctg) || !readable(task_ctg)) return;
-    task.set_ctg(task_ctg);
-    task.set_cdt(readable.CdtOf(task_ctg));
-    *task.mutable_since() = platform::ToTimestamp(since);
+    if ((!ctg.empty() && task.ctg() != ctg) || !readable(task.ctg())) return;
+    task.set_cdt(readable.CdtOf(task.ctg()));
     std::string key = task.resource();
     tasks.emplace_back(std::move(key), std::move(task));
   };
   module_.recruitments().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
-    const staffing::RecruitmentState& state = snapshot.state;
-    if (!state.exists || state.status != v1::RECRUITMENT_STATUS_EN_COURS) return true;
-    v1::CdtTask task;
-    switch (state.milestone) {
-      case staffing::Milestone::kOpened:
-        task.set_kind(v1::CDT_TASK_KIND_CADRAGE);
-        break;
-      case staffing::Milestone::kFicheSubmitted:
-        task.set_kind(v1::CDT_TASK_KIND_FICHE_DE_POSTE_OPINION);
-        task.set_fiche_version(state.fiche_version);
-        break;
-      case staffing::Milestone::kCandidateChosen:
-        task.set_kind(v1::CDT_TASK_KIND_CANDIDATE_OPINION);
-        task.set_person(state.candidate);
-        break;
-      default:
-        return true;
+    if (std::optional<v1::CdtTask> task = staffing::CdtTaskOf(snapshot.state)) {
+      add(std::move(*task));
     }
-    task.set_resource(staffing::RecruitmentName(state.recruitment_id));
-    task.set_post(state.post);
-    task.set_employer(state.employer);
-    add(std::move(task), state.ctg, state.update_time);
     return true;
   });
   module_.replacements().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
-    const staffing::ReplacementState& state = snapshot.state;
-    if (!state.exists || state.status != v1::REPLACEMENT_STATUS_DEMANDE) return true;
-    v1::CdtTask task;
-    task.set_kind(v1::CDT_TASK_KIND_REPLACEMENT_VALIDATION);
-    task.set_resource(staffing::ReplacementName(state.request.replacement_id()));
-    task.set_post(state.request.post());
-    task.set_employer(state.request.employer());
-    task.set_person(state.request.person());
-    add(std::move(task), state.request.ctg(), state.update_time);
+    if (std::optional<v1::CdtTask> task = staffing::CdtTaskOf(snapshot.state)) {
+      add(std::move(*task));
+    }
     return true;
   });
   module_.posts().ForEachAfter("", [&](const std::string&, const auto& snapshot) {
-    const staffing::PostState& state = snapshot.state;
-    if (!state.exists) return true;
-    for (const staffing::ChangeRecord& change : state.changes) {
-      if (change.status != staffing::ChangeStatus::kProposed || !change.exchanges.empty()) {
-        continue;
-      }
-      v1::CdtTask task;
-      task.set_kind(v1::CDT_TASK_KIND_CDT_EXCHANGE);
-      task.set_resource(ChangeName(state.post_id, change.proposal.change_id()));
-      task.set_post(staffing::PostName(state.post_id));
-      task.set_employer(state.employer);
-      task.set_change_kind(change.proposal.kind());
-      add(std::move(task), state.ctg, state.update_time);
-    }
+    for (v1::CdtTask& task : staffing::CdtTasksOf(snapshot.state)) add(std::move(task));
     return true;
   });
   std::sort(tasks.begin(), tasks.end(),
@@ -187,7 +148,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
       }
       const std::string& change_id = change.proposal.change_id();
       v1::AppliedChange applied;
-      applied.set_name(ChangeName(state.post_id, change_id));
+      applied.set_name(staffing::ChangeName(state.post_id, change_id));
       applied.set_post(staffing::PostName(state.post_id));
       applied.set_ctg(state.ctg);
       applied.set_employer(state.employer);
