@@ -9,7 +9,7 @@
 #include "absl/strings/strip.h"
 #include "eventstore/base/status_macros.h"
 #include "google/protobuf/timestamp.pb.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
 #include "services/platform/time_proto.h"
@@ -36,7 +36,7 @@ bool SamePopulation(const v1::Organisation& a, const v1::Organisation& b) {
 }
 
 void CheckDisplayName(BadRequestBuilder& bad, absl::string_view display_name) {
-  const std::string problem = TextProblem(NormaliseText(display_name), kMaxDisplayNameChars);
+  const std::string problem = platform::TextProblem(platform::NormaliseText(display_name), kMaxDisplayNameChars);
   if (!problem.empty()) bad.Add("organisation.display_name", problem);
 }
 
@@ -59,7 +59,7 @@ std::optional<std::string> CheckEpci(BadRequestBuilder& bad, absl::string_view e
   if (epci.empty()) return std::nullopt;
   absl::StatusOr<std::string> siren = ParseOrganisationName(epci, "organisation.epci");
   if (!siren.ok()) {
-    AddViolations(bad, siren.status(), "organisation.epci");
+    platform::AddViolations(bad, siren.status(), "organisation.epci");
     return std::nullopt;
   }
   // (An unset or unknown type is reported on its own field.)
@@ -178,7 +178,7 @@ absl::StatusOr<std::vector<OrganisationEvent>> Decide(const OrganisationState& s
         absl::StrCat("organisation ", state.organisation.name(), " is already registered"));
   }
   BadRequestBuilder bad;
-  AddViolations(bad, ValidateSiren(organisation.siren(), "organisation.siren"),
+  platform::AddViolations(bad, ValidateSiren(organisation.siren(), "organisation.siren"),
                 "organisation.siren");
   if (organisation.type() == v1::ORGANISATION_TYPE_UNSPECIFIED) {
     bad.Add("organisation.type", "is required");
@@ -196,7 +196,7 @@ absl::StatusOr<std::vector<OrganisationEvent>> Decide(const OrganisationState& s
   v1::OrganisationRegistered registered;
   registered.set_siren(organisation.siren());
   registered.set_type(organisation.type());
-  registered.set_display_name(NormaliseText(organisation.display_name()));
+  registered.set_display_name(platform::NormaliseText(organisation.display_name()));
   if (organisation.has_population()) *registered.mutable_population() = organisation.population();
   registered.set_epci(organisation.epci());
   registered.set_departement(organisation.departement());
@@ -238,7 +238,7 @@ absl::StatusOr<std::vector<OrganisationEvent>> Decide(const OrganisationState& s
 
   std::vector<OrganisationEvent> events;
   if (rename) {
-    std::string display_name = NormaliseText(wanted.display_name());
+    std::string display_name = platform::NormaliseText(wanted.display_name());
     if (display_name != current.display_name()) {
       v1::OrganisationRenamed renamed;
       renamed.set_display_name(std::move(display_name));

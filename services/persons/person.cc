@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/partners/organisation.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
 #include "services/platform/time_proto.h"
@@ -30,7 +30,7 @@ bool IsValidId(absl::string_view id) {
 void CheckOptional(platform::BadRequestBuilder& bad, absl::string_view value,
                    absl::string_view field, size_t max_chars) {
   if (value.empty()) return;
-  if (std::string problem = partners::TextProblem(partners::NormaliseText(value), max_chars);
+  if (std::string problem = platform::TextProblem(platform::NormaliseText(value), max_chars);
       !problem.empty()) {
     bad.Add(field, problem);
   }
@@ -77,7 +77,7 @@ absl::Status ValidateIdentity(const v1::PersonIdentity& identity, absl::string_v
   for (const auto& [value, field] :
        {std::pair<absl::string_view, const char*>{identity.given_name(), "given_name"},
         {identity.family_name(), "family_name"}}) {
-    if (std::string problem = partners::TextProblem(partners::NormaliseText(value), kMaxNameChars);
+    if (std::string problem = platform::TextProblem(platform::NormaliseText(value), kMaxNameChars);
         !problem.empty()) {
       bad.Add(absl::StrCat(prefix, ".", field), problem);
     }
@@ -100,7 +100,7 @@ absl::StatusOr<std::vector<PersonEvent>> Decide(const PersonState& state,
   if (absl::StatusOr<std::string> siren =
           partners::ParseOrganisationName(command.organisation, "person.organisation");
       !siren.ok()) {
-    partners::AddViolations(bad, siren.status(), "person.organisation");
+    platform::AddViolations(bad, siren.status(), "person.organisation");
   }
   if (command.sealed_identity.empty()) bad.Add("person.identity", "required");
   if (!command.recruitment.empty()) {
@@ -122,7 +122,7 @@ absl::StatusOr<std::vector<PersonEvent>> Decide(const PersonState& state,
                                                 const RecordAccess& command) {
   if (!state.exists) return absl::NotFoundError(absl::StrCat(PersonName(state.person_id), " not found"));
   if (std::string problem =
-          partners::TextProblem(partners::NormaliseText(command.purpose), kMaxPurposeChars);
+          platform::TextProblem(platform::NormaliseText(command.purpose), kMaxPurposeChars);
       !problem.empty()) {
     return platform::InvalidField("purpose", problem);
   }
@@ -131,7 +131,7 @@ absl::StatusOr<std::vector<PersonEvent>> Decide(const PersonState& state,
                                    "this person's personal data was erased");
   }
   v1::PersonDataAccessed accessed;
-  accessed.set_purpose(partners::NormaliseText(command.purpose));
+  accessed.set_purpose(platform::NormaliseText(command.purpose));
   return std::vector<PersonEvent>{std::move(accessed)};
 }
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "eventstore/base/status_macros.h"
 #include "services/partners/organisation.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/plans/ctg.h"
 #include "services/platform/dates.h"
 #include "services/platform/errors.h"
@@ -22,9 +22,9 @@ using platform::SameDate;
 using platform::ToCivilDay;
 namespace {
 
-using ::ctg::partners::AddViolations;
-using ::ctg::partners::NormaliseText;
-using ::ctg::partners::TextProblem;
+using ::ctg::platform::AddViolations;
+using ::ctg::platform::NormaliseText;
+using ::ctg::platform::TextProblem;
 using ::ctg::platform::BadRequestBuilder;
 using ::ctg::platform::RuleViolation;
 

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 
 namespace ctg::staffing {
 
@@ -88,9 +88,9 @@ void CheckPastDate(platform::BadRequestBuilder& bad, absl::string_view field,
 
 void CheckText(platform::BadRequestBuilder& bad, absl::string_view field, absl::string_view text,
                size_t max_chars, bool optional) {
-  const std::string normalised = partners::NormaliseText(text);
+  const std::string normalised = platform::NormaliseText(text);
   if (optional && normalised.empty()) return;
-  const std::string problem = partners::TextProblem(normalised, max_chars);
+  const std::string problem = platform::TextProblem(normalised, max_chars);
   if (!problem.empty()) bad.Add(field, problem);
 }
 
@@ -119,7 +119,7 @@ void CheckSubject(platform::BadRequestBuilder& bad, absl::string_view field,
 }
 
 void CheckId(platform::BadRequestBuilder& bad, absl::string_view field, absl::string_view id) {
-  partners::AddViolations(bad, ValidateId(id, field), field);
+  platform::AddViolations(bad, ValidateId(id, field), field);
 }
 
 std::optional<std::string> CheckName(platform::BadRequestBuilder& bad, absl::string_view field,
@@ -127,7 +127,7 @@ std::optional<std::string> CheckName(platform::BadRequestBuilder& bad, absl::str
                                      absl::string_view what) {
   absl::StatusOr<std::string> id = ParseName(name, prefix, what, field);
   if (!id.ok()) {
-    partners::AddViolations(bad, id.status(), field);
+    platform::AddViolations(bad, id.status(), field);
     return std::nullopt;
   }
   return *std::move(id);
@@ -135,7 +135,7 @@ std::optional<std::string> CheckName(platform::BadRequestBuilder& bad, absl::str
 
 void CheckPerson(platform::BadRequestBuilder& bad, absl::string_view field,
                  absl::string_view name) {
-  partners::AddViolations(bad, ValidatePersonName(name, field), field);
+  platform::AddViolations(bad, ValidatePersonName(name, field), field);
 }
 
 std::string IdOf(absl::string_view name, absl::string_view prefix) {
@@ -153,6 +153,6 @@ void CheckReason(platform::BadRequestBuilder& bad, absl::string_view reason) {
   }
 }
 
-bool IsBlank(absl::string_view reason) { return partners::NormaliseText(reason).empty(); }
+bool IsBlank(absl::string_view reason) { return platform::NormaliseText(reason).empty(); }
 
 }  // namespace ctg::staffing

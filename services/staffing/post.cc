@@ -12,7 +12,7 @@
 #include "eventstore/base/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "services/partners/organisation.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/dates.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
@@ -263,7 +263,7 @@ void CheckMissions(BadRequestBuilder& bad, absl::string_view field,
     const bool local = mission.area() == v1::MISSION_AREA_LOCALE;
     CheckText(bad, absl::StrCat(element, ".label"), mission.label(), kMaxLabelChars, !local);
     if (local) {
-      if (!local_labels.insert(partners::NormaliseText(mission.label())).second) {
+      if (!local_labels.insert(platform::NormaliseText(mission.label())).second) {
         bad.Add(absl::StrCat(element, ".label"), "repeats a local mission");
       }
     } else if (!areas.insert(mission.area()).second) {
@@ -293,7 +293,7 @@ google::protobuf::RepeatedPtrField<v1::Mission> NormalisedMissions(
     const google::protobuf::RepeatedPtrField<v1::Mission>& missions) {
   google::protobuf::RepeatedPtrField<v1::Mission> normalised = missions;
   for (v1::Mission& mission : normalised) {
-    mission.set_label(partners::NormaliseText(mission.label()));
+    mission.set_label(platform::NormaliseText(mission.label()));
   }
   return normalised;
 }
@@ -349,7 +349,7 @@ void CheckAssignment(BadRequestBuilder& bad, absl::string_view field,
 v1::Assignment NormalisedAssignment(const v1::Assignment& assignment) {
   v1::Assignment normalised = assignment;
   for (v1::OtherActivity& activity : *normalised.mutable_other_activities()) {
-    activity.set_label(partners::NormaliseText(activity.label()));
+    activity.set_label(platform::NormaliseText(activity.label()));
   }
   return normalised;
 }
@@ -445,7 +445,7 @@ v1::ChangeProposed NormalisedProposal(const v1::ChangeProposed& change) {
     case v1::ChangeProposed::kOrganisation:
       if (normalised.organisation().has_rattachement()) {
         normalised.mutable_organisation()->set_rattachement(
-            partners::NormaliseText(normalised.organisation().rattachement()));
+            platform::NormaliseText(normalised.organisation().rattachement()));
       }
       break;
     case v1::ChangeProposed::kMissions:
@@ -656,7 +656,7 @@ absl::StatusOr<std::vector<PostEvent>> Decide(const PostState& state, const Crea
   CheckId(bad, "post_id", command.post_id);
   const std::optional<std::string> ctg_id =
       CheckName(bad, "ctg", command.ctg, kCtgNamePrefix, "a CTG");
-  partners::AddViolations(
+  platform::AddViolations(
       bad, partners::ParseOrganisationName(command.employer, "employer").status(), "employer");
   if (command.etp_hundredths < 1 || command.etp_hundredths > kFullTimeEtp) {
     bad.Add("etp_hundredths", "must be 1 to 100 hundredths of an ETP (0.01 to 1.00)");
@@ -707,7 +707,7 @@ absl::StatusOr<std::vector<PostEvent>> Decide(const PostState& state, const Crea
   created.set_etp_hundredths(command.etp_hundredths);
   *created.mutable_missions() = NormalisedMissions(missions);
   *created.mutable_thematiques() = thematiques;
-  created.set_rattachement(partners::NormaliseText(command.rattachement));
+  created.set_rattachement(platform::NormaliseText(command.rattachement));
   created.set_status(command.status);
   return std::vector<PostEvent>{std::move(created)};
 }
@@ -833,7 +833,7 @@ absl::StatusOr<std::vector<PostEvent>> Decide(const PostState& state,
                      funding.year()),
         {{"year", absl::StrCat(funding.year())}, {"rule", "R-1a"}});
   }
-  funding.set_decision_reference(partners::NormaliseText(funding.decision_reference()));
+  funding.set_decision_reference(platform::NormaliseText(funding.decision_reference()));
   const auto current = state.caf_funding.find(funding.year());
   if (current != state.caf_funding.end() &&
       google::protobuf::util::MessageDifferencer::Equals(current->second, funding)) {
@@ -879,7 +879,7 @@ absl::StatusOr<std::vector<PostEvent>> Decide(const PostState& state,
     return absl::AlreadyExistsError(absl::StrCat("exchange ", exchange.exchange_id(),
                                                  " already exists in ", PostName(state.post_id)));
   }
-  exchange.set_conclusion(partners::NormaliseText(exchange.conclusion()));
+  exchange.set_conclusion(platform::NormaliseText(exchange.conclusion()));
   return std::vector<PostEvent>{std::move(exchange)};
 }
 

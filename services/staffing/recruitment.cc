@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "eventstore/base/status_macros.h"
 #include "services/partners/organisation.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/dates.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
@@ -495,7 +495,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
                                                    v1::CAF_INVOLVEMENT_UNSPECIFIED
                                                ? v1::CAF_INVOLVEMENT_FACULTATIF
                                                : command.candidate_choice_involvement);
-  cadrage.set_fonction(partners::NormaliseText(command.fonction));
+  cadrage.set_fonction(platform::NormaliseText(command.fonction));
   return std::vector<RecruitmentEvent>{std::move(cadrage)};
 }
 
@@ -511,7 +511,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
                                  "submitting the fiche de poste"));
   v1::FicheDePosteSubmitted fiche;
   fiche.set_version(state.fiche_version + 1);
-  fiche.set_document(partners::NormaliseText(command.document));
+  fiche.set_document(platform::NormaliseText(command.document));
   *fiche.mutable_date() = command.date;
   return std::vector<RecruitmentEvent>{std::move(fiche)};
 }
@@ -543,7 +543,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   opinion.set_opinion(command.opinion);
   *opinion.mutable_date() = command.date;
   opinion.set_cdt(command.cdt);
-  opinion.set_comment(partners::NormaliseText(command.comment));
+  opinion.set_comment(platform::NormaliseText(command.comment));
   return std::vector<RecruitmentEvent>{std::move(opinion)};
 }
 
@@ -559,7 +559,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
                                  "publishing the offer"));
   v1::OfferPublished offer;
   *offer.mutable_date() = command.date;
-  offer.set_channel(partners::NormaliseText(command.channel));
+  offer.set_channel(platform::NormaliseText(command.channel));
   return std::vector<RecruitmentEvent>{std::move(offer)};
 }
 
@@ -720,7 +720,7 @@ absl::StatusOr<std::vector<RecruitmentEvent>> Decide(const RecruitmentState& sta
   opinion.set_opinion(command.opinion);
   *opinion.mutable_date() = command.date;
   opinion.set_cdt(command.cdt);
-  opinion.set_comment(partners::NormaliseText(command.comment));
+  opinion.set_comment(platform::NormaliseText(command.comment));
   return std::vector<RecruitmentEvent>{std::move(opinion)};
 }
 

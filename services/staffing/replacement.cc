@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "eventstore/base/status_macros.h"
 #include "services/partners/organisation.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/dates.h"
 #include "services/platform/errors.h"
 #include "services/platform/event_variant.h"
@@ -107,8 +107,8 @@ absl::Status CheckReplacementTime(absl::string_view person, const Workload& work
   if (reduction != nullptr) {
     const v1::OtherActivity* reduced = nullptr;
     for (const v1::OtherActivity& activity : workload.other_activities) {
-      if (partners::NormaliseText(activity.label()) ==
-          partners::NormaliseText(reduction->activity())) {
+      if (platform::NormaliseText(activity.label()) ==
+          platform::NormaliseText(reduction->activity())) {
         reduced = &activity;
       }
     }
@@ -218,7 +218,7 @@ absl::StatusOr<std::vector<ReplacementEvent>> Decide(const ReplacementState& sta
   if (command.reduction.has_value()) {
     *requested.mutable_reduction() = *command.reduction;
     requested.mutable_reduction()->set_activity(
-        partners::NormaliseText(command.reduction->activity()));
+        platform::NormaliseText(command.reduction->activity()));
   }
   RETURN_IF_ERROR(CheckTime(requested, lookups));
   return std::vector<ReplacementEvent>{std::move(requested)};
@@ -237,7 +237,7 @@ absl::StatusOr<std::vector<ReplacementEvent>> Decide(const ReplacementState& sta
   v1::ReplacementValidated validated;
   *validated.mutable_date() = command.date;
   validated.set_cdt(command.cdt);
-  validated.set_comment(partners::NormaliseText(command.comment));
+  validated.set_comment(platform::NormaliseText(command.comment));
   return std::vector<ReplacementEvent>{std::move(validated)};
 }
 
@@ -253,7 +253,7 @@ absl::StatusOr<std::vector<ReplacementEvent>> Decide(const ReplacementState& sta
   v1::ReplacementRefused refused;
   *refused.mutable_date() = command.date;
   refused.set_cdt(command.cdt);
-  refused.set_comment(partners::NormaliseText(command.comment));
+  refused.set_comment(platform::NormaliseText(command.comment));
   return std::vector<ReplacementEvent>{std::move(refused)};
 }
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/errors.h"
 #include "services/staffing/fields.h"
 
@@ -30,7 +30,7 @@ Workload WorkloadOf(std::vector<WorkloadAssignment> active) {
   std::vector<std::string> keys;  // the normalised label of each of workload.other_activities
   for (const WorkloadAssignment* assignment : by_start) {
     for (const v1::OtherActivity& activity : assignment->other_activities) {
-      const std::string key = partners::NormaliseText(activity.label());
+      const std::string key = platform::NormaliseText(activity.label());
       auto known = std::find(keys.begin(), keys.end(), key);
       if (known == keys.end()) {
         keys.push_back(key);

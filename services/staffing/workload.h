@@ -42,7 +42,7 @@ struct Workload {
 
 // The workload of a person whose active assignments are `active`, in the order they were
 // recorded. The other activities are the person's, whichever assignment declared them: one per
-// activity (labels compared after partners::NormaliseText), its time as the latest declaration
+// activity (labels compared after platform::NormaliseText), its time as the latest declaration
 // gives it (the assignment that starts last; of two that start the same day, the one recorded
 // last). An assignment that declares nothing leaves the others' activities in place.
 Workload WorkloadOf(std::vector<WorkloadAssignment> active);

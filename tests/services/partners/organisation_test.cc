@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 #include "services/platform/errors.h"
 #include "tests/testing/status_matchers.h"
 
@@ -524,7 +524,7 @@ TEST_P(UpdateTest, Decides) {
     return all || std::find(test.paths.begin(), test.paths.end(), path) != test.paths.end();
   };
   if (named("display_name")) {
-    EXPECT_EQ(state.organisation.display_name(), NormaliseText(wanted.display_name()));
+    EXPECT_EQ(state.organisation.display_name(), platform::NormaliseText(wanted.display_name()));
   }
   if (named("population")) {
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(state.organisation.population(),

@@ -1,11 +1,11 @@
-#include "services/partners/text.h"
+#include "services/platform/text.h"
 
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace ctg::partners {
+namespace ctg::platform {
 
 std::string NormaliseText(absl::string_view text) {
   return std::string(absl::StripAsciiWhitespace(text));
@@ -54,7 +54,7 @@ std::string TextProblem(absl::string_view text, size_t max_chars) {
   return "";
 }
 
-void AddViolations(platform::BadRequestBuilder& builder, const absl::Status& status,
+void AddViolations(BadRequestBuilder& builder, const absl::Status& status,
                    absl::string_view fallback_field) {
   if (status.ok()) return;
   const auto bad_request = platform::BadRequestOf(status);
@@ -67,4 +67,4 @@ void AddViolations(platform::BadRequestBuilder& builder, const absl::Status& sta
   }
 }
 
-}  // namespace ctg::partners
+}  // namespace ctg::platform

@@ -1,7 +1,7 @@
 // Checks shared by every free-text field of the domain (an organisation's name, a CTG's title,
 // a deliberation's instance), so that each is measured and refused the same way.
-#ifndef CTG_SERVICES_PARTNERS_TEXT_H_
-#define CTG_SERVICES_PARTNERS_TEXT_H_
+#ifndef CTG_SERVICES_PLATFORM_TEXT_H_
+#define CTG_SERVICES_PLATFORM_TEXT_H_
 
 #include <cstddef>
 #include <string>
@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "services/platform/errors.h"
 
-namespace ctg::partners {
+namespace ctg::platform {
 
 // `text` without its leading and trailing ASCII whitespace: the form the domain stores.
 std::string NormaliseText(absl::string_view text);
@@ -23,9 +23,9 @@ std::string TextProblem(absl::string_view text, size_t max_chars);
 // Copies the field violations carried by `status` (a BadRequest, as InvalidField makes) into
 // `builder`; a status without one is added under `fallback_field` with its message. Lets a
 // decider reuse status-returning validators while still reporting every bad field at once.
-void AddViolations(platform::BadRequestBuilder& builder, const absl::Status& status,
+void AddViolations(BadRequestBuilder& builder, const absl::Status& status,
                    absl::string_view fallback_field);
 
-}  // namespace ctg::partners
+}  // namespace ctg::platform
 
-#endif  // CTG_SERVICES_PARTNERS_TEXT_H_
+#endif  // CTG_SERVICES_PLATFORM_TEXT_H_
