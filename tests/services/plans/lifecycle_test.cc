@@ -170,7 +170,7 @@ const ReasonCase kReasonCases[] = {
      absl::StatusCode::kInvalidArgument, "reason"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, TransitionReasonTest, ::testing::ValuesIn(kReasonCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, TransitionReasonTest, ::testing::ValuesIn(kReasonCases), CaseName);
 
 // ---------------------------------------------------------------------------------------
 // EN_SIGNATURE → ACTIVE
@@ -252,7 +252,7 @@ const GuardCase kGuardCases[] = {
     {"ThematicWarningDoesNotBlock", [](v1::Ctg& ctg) { ctg.clear_thematiques(); }, "", ""},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, ActivationGuardTest, ::testing::ValuesIn(kGuardCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, ActivationGuardTest, ::testing::ValuesIn(kGuardCases), CaseName);
 
 TEST(ActivationGuardTest, ResumingFromSuspensionIsNotGuarded) {
   CtgState state = InState(v1::CTG_STATE_SUSPENDUE);
