@@ -28,7 +28,6 @@ using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
 using namespace ::ctg::staffing::testing;  // NOLINT: the fixtures of this test
 
-constexpr auto kOk = absl::StatusCode::kOk;
 constexpr auto kInvalid = absl::StatusCode::kInvalidArgument;
 constexpr auto kFailed = absl::StatusCode::kFailedPrecondition;
 constexpr auto kExists = absl::StatusCode::kAlreadyExists;
@@ -107,81 +106,65 @@ TEST_P(CreatePostTest, Decides) {
 const std::vector<std::string> kCreated = {"PostCreated"};
 
 const CreateCase kCreateCases[] = {
-    {"Complete", Unchanged<PostState, CreatePost>, kOk, kCreated},
-    {"Vacant", [](PostState&, CreatePost& c, World&) { c.status = v1::POST_STATUS_VACANT; }, kOk,
-     kCreated},
+    {"Complete", Unchanged<PostState, CreatePost>, Emits(kCreated)},
+    {"Vacant", [](PostState&, CreatePost& c, World&) { c.status = v1::POST_STATUS_VACANT; },
+     Emits(kCreated)},
     {"Minimal",
      [](PostState&, CreatePost& c, World&) {
        c.missions.clear();
        c.thematiques.clear();
        c.rattachement.clear();
      },
-     kOk, kCreated},
-    {"MemberCommuneEmploys", [](PostState&, CreatePost& c, World&) { c.employer = kCommune; }, kOk,
-     kCreated},
-    {"FullTime", [](PostState&, CreatePost& c, World&) { c.etp_hundredths = 100; }, kOk, kCreated},
+     Emits(kCreated)},
+    {"MemberCommuneEmploys", [](PostState&, CreatePost& c, World&) { c.employer = kCommune; },
+     Emits(kCreated)},
+    {"FullTime", [](PostState&, CreatePost& c, World&) { c.etp_hundredths = 100; },
+     Emits(kCreated)},
     {"TwoLocalMissions",
      [](PostState&, CreatePost& c, World&) {
        c.missions.push_back(MissionOf(v1::MISSION_AREA_LOCALE, "Veille stratégique"));
      },
-     kOk, kCreated},
+     Emits(kCreated)},
     // Bad fields.
-    {"IdMissing",
-     [](PostState&, CreatePost& c, World&) { c.post_id.clear(); },
-     kInvalid,
-     {"post_id"}},
-    {"CtgMalformed",
-     [](PostState&, CreatePost& c, World&) { c.ctg = "val-orbe-2025"; },
-     kInvalid,
-     {"ctg"}},
+    {"IdMissing", [](PostState&, CreatePost& c, World&) { c.post_id.clear(); },
+     RejectsFields({"post_id"})},
+    {"CtgMalformed", [](PostState&, CreatePost& c, World&) { c.ctg = "val-orbe-2025"; },
+     RejectsFields({"ctg"})},
     {"EmployerBadSiren",
      [](PostState&, CreatePost& c, World&) { c.employer = "organisations/249900029"; },
-     kInvalid,
-     {"employer"}},
-    {"EtpZero",
-     [](PostState&, CreatePost& c, World&) { c.etp_hundredths = 0; },
-     kInvalid,
-     {"etp_hundredths"}},
-    {"EtpAboveFullTime",
-     [](PostState&, CreatePost& c, World&) { c.etp_hundredths = 101; },
-     kInvalid,
-     {"etp_hundredths"}},
+     RejectsFields({"employer"})},
+    {"EtpZero", [](PostState&, CreatePost& c, World&) { c.etp_hundredths = 0; },
+     RejectsFields({"etp_hundredths"})},
+    {"EtpAboveFullTime", [](PostState&, CreatePost& c, World&) { c.etp_hundredths = 101; },
+     RejectsFields({"etp_hundredths"})},
     {"MissionUnspecified",
      [](PostState&, CreatePost& c, World&) {
        c.missions.push_back(MissionOf(v1::MISSION_AREA_UNSPECIFIED));
      },
-     kInvalid,
-     {"missions[7].area"}},
+     RejectsFields({"missions[7].area"})},
     {"LocalMissionWithoutLabel",
      [](PostState&, CreatePost& c, World&) {
        c.missions.push_back(MissionOf(v1::MISSION_AREA_LOCALE, " "));
      },
-     kInvalid,
-     {"missions[7].label"}},
+     RejectsFields({"missions[7].label"})},
     {"MissionRepeated",
      [](PostState&, CreatePost& c, World&) {
        c.missions.push_back(MissionOf(v1::MISSION_AREA_EVALUATION, "bis"));
      },
-     kInvalid,
-     {"missions[7].area"}},
+     RejectsFields({"missions[7].area"})},
     {"LocalMissionRepeated",
      [](PostState&, CreatePost& c, World&) {
        c.missions.push_back(MissionOf(v1::MISSION_AREA_LOCALE, " Accompagnement du SPPE"));
      },
-     kInvalid,
-     {"missions[7].label"}},
+     RejectsFields({"missions[7].label"})},
     {"ThematiqueRepeated",
      [](PostState&, CreatePost& c, World&) { c.thematiques.push_back(v1::THEMATIQUE_JEUNESSE); },
-     kInvalid,
-     {"thematiques"}},
+     RejectsFields({"thematiques"})},
     {"RattachementTooLong",
      [](PostState&, CreatePost& c, World&) { c.rattachement = std::string(201, 'x'); },
-     kInvalid,
-     {"rattachement"}},
-    {"StatusPourvu",
-     [](PostState&, CreatePost& c, World&) { c.status = v1::POST_STATUS_POURVU; },
-     kInvalid,
-     {"status"}},
+     RejectsFields({"rattachement"})},
+    {"StatusPourvu", [](PostState&, CreatePost& c, World&) { c.status = v1::POST_STATUS_POURVU; },
+     RejectsFields({"status"})},
     {"EveryBadFieldAtOnce",
      [](PostState&, CreatePost& c, World&) {
        c.post_id = "X";
@@ -190,52 +173,27 @@ const CreateCase kCreateCases[] = {
        c.etp_hundredths = -5;
        c.status = v1::POST_STATUS_UNSPECIFIED;
      },
-     kInvalid,
-     {"post_id", "ctg", "employer", "etp_hundredths", "status"}},
+     RejectsFields({"post_id", "ctg", "employer", "etp_hundredths", "status"})},
     // Rules.
-    {"CafSide",
-     [](PostState&, CreatePost& c, World&) { c.party = Party::kCaf; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
-    {"NoSide",
-     [](PostState&, CreatePost& c, World&) { c.party = Party::kUnspecified; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
-    {"UnknownCtg",
-     [](PostState&, CreatePost& c, World&) { c.ctg = "ctgs/nulle-part"; },
-     kFailed,
-     {},
-     "CTG_NOT_FOUND"},
-    {"ExpiredCtg",
-     [](PostState&, CreatePost& c, World&) { c.ctg = kOldCtg; },
-     kFailed,
-     {},
-     "CTG_CLOSED"},
-    {"PartnerDoesNotEmploy",
-     [](PostState&, CreatePost& c, World&) { c.employer = kDepartement; },
-     kFailed,
-     {},
-     "EMPLOYER_NOT_SIGNATORY"},
-    {"CafDoesNotEmploy",
-     [](PostState&, CreatePost& c, World&) { c.employer = kCaf; },
-     kFailed,
-     {},
-     "EMPLOYER_NOT_SIGNATORY"},
-    {"NonSignatoryDoesNotEmploy",
-     [](PostState&, CreatePost& c, World&) { c.employer = kOther; },
-     kFailed,
-     {},
-     "EMPLOYER_NOT_SIGNATORY"},
-    {"AlreadyExists",
-     [](PostState& s, CreatePost&, World& w) { s = CreatedPost(w); },
-     kExists,
-     {},
-     ""},
+    {"CafSide", [](PostState&, CreatePost& c, World&) { c.party = Party::kCaf; },
+     BreaksRule("WRONG_PARTY")},
+    {"NoSide", [](PostState&, CreatePost& c, World&) { c.party = Party::kUnspecified; },
+     BreaksRule("WRONG_PARTY")},
+    {"UnknownCtg", [](PostState&, CreatePost& c, World&) { c.ctg = "ctgs/nulle-part"; },
+     BreaksRule("CTG_NOT_FOUND")},
+    {"ExpiredCtg", [](PostState&, CreatePost& c, World&) { c.ctg = kOldCtg; },
+     BreaksRule("CTG_CLOSED")},
+    {"PartnerDoesNotEmploy", [](PostState&, CreatePost& c, World&) { c.employer = kDepartement; },
+     BreaksRule("EMPLOYER_NOT_SIGNATORY")},
+    {"CafDoesNotEmploy", [](PostState&, CreatePost& c, World&) { c.employer = kCaf; },
+     BreaksRule("EMPLOYER_NOT_SIGNATORY")},
+    {"NonSignatoryDoesNotEmploy", [](PostState&, CreatePost& c, World&) { c.employer = kOther; },
+     BreaksRule("EMPLOYER_NOT_SIGNATORY")},
+    {"AlreadyExists", [](PostState& s, CreatePost&, World& w) { s = CreatedPost(w); },
+     Fails(kExists)},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, CreatePostTest, ::testing::ValuesIn(kCreateCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, CreatePostTest, ::testing::ValuesIn(kCreateCases), CaseName);
 
 TEST(CreatePostTest, EventCarriesThePost) {
   World world = DefaultWorld();
@@ -478,7 +436,7 @@ const MoveCase kMoveCases[] = {
      Party::kCaf},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, PostMoveGuardTest, ::testing::ValuesIn(kMoveCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, PostMoveGuardTest, ::testing::ValuesIn(kMoveCases), CaseName);
 
 TEST(PostMoveGuardTest, FieldsAndExistence) {
   const PostState state = CreatedPost(DefaultWorld());
@@ -530,42 +488,31 @@ TEST_P(RecordCofinancingTest, Decides) {
 }
 
 const CofinancingCase kCofinancingCases[] = {
-    {"Recorded", Unchanged<PostState, RecordCofinancing>, kOk, {"PostCofinancingRecorded"}},
-    {"Zero",
-     [](PostState&, RecordCofinancing& c, World&) { c.cofinancing.set_amount_cents(0); },
-     kOk,
-     {"PostCofinancingRecorded"}},
+    {"Recorded", Unchanged<PostState, RecordCofinancing>, Emits({"PostCofinancingRecorded"})},
+    {"Zero", [](PostState&, RecordCofinancing& c, World&) { c.cofinancing.set_amount_cents(0); },
+     Emits({"PostCofinancingRecorded"})},
     {"Identical",
      [](PostState& s, RecordCofinancing& c, World&) { s.cofinancing[2025] = c.cofinancing; },
-     kOk,
-     {}},
+     EmitsNothing()},
     {"Revised",
      [](PostState& s, RecordCofinancing& c, World&) {
        s.cofinancing[2025] = CofinancingOf(2025, 1'500'000);
      },
-     kOk,
-     {"PostCofinancingRecorded"}},
-    {"Year1999",
-     [](PostState&, RecordCofinancing& c, World&) { c.cofinancing.set_year(1999); },
-     kInvalid,
-     {"cofinancing.year"}},
+     Emits({"PostCofinancingRecorded"})},
+    {"Year1999", [](PostState&, RecordCofinancing& c, World&) { c.cofinancing.set_year(1999); },
+     RejectsFields({"cofinancing.year"})},
     {"NegativeAmount",
      [](PostState&, RecordCofinancing& c, World&) { c.cofinancing.set_amount_cents(-1); },
-     kInvalid,
-     {"cofinancing.amount_cents"}},
+     RejectsFields({"cofinancing.amount_cents"})},
     {"RateAbove100Percent",
      [](PostState&, RecordCofinancing& c, World&) { c.cofinancing.set_rate_basis_points(10001); },
-     kInvalid,
-     {"cofinancing.rate_basis_points"}},
-    {"CafSide",
-     [](PostState&, RecordCofinancing& c, World&) { c.party = Party::kCaf; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
+     RejectsFields({"cofinancing.rate_basis_points"})},
+    {"CafSide", [](PostState&, RecordCofinancing& c, World&) { c.party = Party::kCaf; },
+     BreaksRule("WRONG_PARTY")},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, RecordCofinancingTest, ::testing::ValuesIn(kCofinancingCases),
-                         kCaseName);
+                         CaseName);
 
 using FundingCase = Case<PostState, RecordCafFunding>;
 class RecordCafFundingTest : public ::testing::TestWithParam<FundingCase> {};
@@ -580,77 +527,59 @@ TEST_P(RecordCafFundingTest, Decides) {
 }
 
 const FundingCase kFundingCases[] = {
-    {"Recorded", Unchanged<PostState, RecordCafFunding>, kOk, {"PostCafFundingRecorded"}},
+    {"Recorded", Unchanged<PostState, RecordCafFunding>, Emits({"PostCafFundingRecorded"})},
     {"AtTheCeiling",
      [](PostState&, RecordCafFunding& c, World&) { c.funding.set_amount_cents(2'000'000); },
-     kOk,
-     {"PostCafFundingRecorded"}},
+     Emits({"PostCafFundingRecorded"})},
     {"NoCeiling",
      [](PostState&, RecordCafFunding& c, World&) {
        c.funding.set_ceiling_cents(0);
        c.funding.set_amount_cents(9'000'000);
      },
-     kOk,
-     {"PostCafFundingRecorded"}},
+     Emits({"PostCafFundingRecorded"})},
     {"OtherScheme",
      [](PostState&, RecordCafFunding& c, World&) {
        c.funding.set_scheme(v1::FUNDING_SCHEME_AUTRE);
      },
-     kOk,
-     {"PostCafFundingRecorded"}},
+     Emits({"PostCafFundingRecorded"})},
     {"Identical",
      [](PostState& s, RecordCafFunding& c, World&) { s.caf_funding[2025] = c.funding; },
-     kOk,
-     {}},
+     EmitsNothing()},
     {"DecidedToday",
      [](PostState&, RecordCafFunding& c, World&) { *c.funding.mutable_decision_date() = kToday; },
-     kOk,
-     {"PostCafFundingRecorded"}},
+     Emits({"PostCafFundingRecorded"})},
     // Bad fields.
     {"AboveTheCeiling",
      [](PostState&, RecordCafFunding& c, World&) { c.funding.set_amount_cents(2'000'001); },
-     kInvalid,
-     {"funding.amount_cents"}},
+     RejectsFields({"funding.amount_cents"})},
     {"DecidedTomorrow",
      [](PostState&, RecordCafFunding& c, World&) {
        *c.funding.mutable_decision_date() = Date(2025, 9, 16);
      },
-     kInvalid,
-     {"funding.decision_date"}},
+     RejectsFields({"funding.decision_date"})},
     {"NoScheme",
      [](PostState&, RecordCafFunding& c, World&) {
        c.funding.set_scheme(v1::FUNDING_SCHEME_UNSPECIFIED);
      },
-     kInvalid,
-     {"funding.scheme"}},
+     RejectsFields({"funding.scheme"})},
     {"NoReference",
      [](PostState&, RecordCafFunding& c, World&) { c.funding.clear_decision_reference(); },
-     kInvalid,
-     {"funding.decision_reference"}},
+     RejectsFields({"funding.decision_reference"})},
     {"NegativeCeiling",
      [](PostState&, RecordCafFunding& c, World&) { c.funding.set_ceiling_cents(-1); },
-     kInvalid,
-     {"funding.ceiling_cents"}},
+     RejectsFields({"funding.ceiling_cents"})},
     // Rules.
-    {"EmployerSide",
-     [](PostState&, RecordCafFunding& c, World&) { c.party = Party::kEmployer; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
+    {"EmployerSide", [](PostState&, RecordCafFunding& c, World&) { c.party = Party::kEmployer; },
+     BreaksRule("WRONG_PARTY")},
     {"NoCofinancingThatYear",
      [](PostState&, RecordCafFunding& c, World&) { c.funding.set_year(2026); },
-     kFailed,
-     {},
-     "COFINANCING_REQUIRED"},
+     BreaksRule("COFINANCING_REQUIRED")},
     {"CofinancingOfZero",
      [](PostState& s, RecordCafFunding&, World&) { s.cofinancing[2025].set_amount_cents(0); },
-     kFailed,
-     {},
-     "COFINANCING_REQUIRED"},
+     BreaksRule("COFINANCING_REQUIRED")},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, RecordCafFundingTest, ::testing::ValuesIn(kFundingCases),
-                         kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, RecordCafFundingTest, ::testing::ValuesIn(kFundingCases), CaseName);
 
 TEST(RecordCafFundingTest, RatesAndCeilingsAreDataOfEachYear) {
   World world = DefaultWorld();
@@ -728,164 +657,133 @@ v1::Assignment& FirstAssign(ProposeChange& c) {
 }
 
 const ProposeCase kProposeCases[] = {
-    {"Personnel", Unchanged<PostState, ProposeChange>, kOk, kProposed},
-    {"ByTheCaf", [](PostState&, ProposeChange& c, World&) { c.party = Party::kCaf; }, kOk,
-     kProposed},
+    {"Personnel", Unchanged<PostState, ProposeChange>, Emits(kProposed)},
+    {"ByTheCaf", [](PostState&, ProposeChange& c, World&) { c.party = Party::kCaf; },
+     Emits(kProposed)},
     {"TitulaireFromARecruitment",
      [](PostState&, ProposeChange& c, World&) { FirstAssign(c).set_recruitment(kRecruitment); },
-     kOk, kProposed},
+     Emits(kProposed)},
     {"Remplacant",
      [](PostState&, ProposeChange& c, World&) {
        c.change = PersonnelProposal(
            "remplacement", {AssignmentOf("r-1", kReplacer, v1::ASSIGNMENT_TYPE_REMPLACANT, 80)});
      },
-     kOk, kProposed},
+     Emits(kProposed)},
     {"EndOnly",
      [](PostState&, ProposeChange& c, World&) {
        c.change = PersonnelProposal("depart", {}, {ClosureOf("titulaire-1")});
      },
-     kOk, kProposed},
+     Emits(kProposed)},
     {"Organisation",
      [](PostState&, ProposeChange& c, World&) {
        c.change = OrganisationProposal("etp", 100, std::nullopt);
      },
-     kOk, kProposed},
+     Emits(kProposed)},
     {"Missions",
      [](PostState&, ProposeChange& c, World&) {
        c.change = MissionsProposal("missions", {MissionOf(v1::MISSION_AREA_DIAGNOSTICS)});
      },
-     kOk, kProposed},
+     Emits(kProposed)},
     {"Thematiques",
      [](PostState&, ProposeChange& c, World&) {
        c.change = ThematiquesProposal("thematiques", {v1::THEMATIQUE_HANDICAP});
      },
-     kOk, kProposed},
+     Emits(kProposed)},
     // Bad fields.
-    {"IdMissing",
-     [](PostState&, ProposeChange& c, World&) { c.change.clear_change_id(); },
-     kInvalid,
-     {"change.change_id"}},
+    {"IdMissing", [](PostState&, ProposeChange& c, World&) { c.change.clear_change_id(); },
+     RejectsFields({"change.change_id"})},
     {"KindMissing",
      [](PostState&, ProposeChange& c, World&) { c.change.set_kind(v1::CHANGE_KIND_UNSPECIFIED); },
-     kInvalid,
-     {"change.kind"}},
+     RejectsFields({"change.kind"})},
     {"KindDoesNotMatch",
      [](PostState&, ProposeChange& c, World&) { c.change.set_kind(v1::CHANGE_KIND_THEMATIQUE); },
-     kInvalid,
-     {"change.proposal"}},
-    {"NoProposal",
-     [](PostState&, ProposeChange& c, World&) { c.change.clear_personnel(); },
-     kInvalid,
-     {"change.proposal"}},
+     RejectsFields({"change.proposal"})},
+    {"NoProposal", [](PostState&, ProposeChange& c, World&) { c.change.clear_personnel(); },
+     RejectsFields({"change.proposal"})},
     {"EmptyPersonnel",
      [](PostState&, ProposeChange& c, World&) { c.change.mutable_personnel()->Clear(); },
-     kInvalid,
-     {"change.personnel"}},
+     RejectsFields({"change.personnel"})},
     {"PersonByName",
      [](PostState&, ProposeChange& c, World&) { FirstAssign(c).set_person("Claire Martin"); },
-     kInvalid,
-     {"change.personnel.assign[0].person"}},
+     RejectsFields({"change.personnel.assign[0].person"})},
     {"NoType",
      [](PostState&, ProposeChange& c, World&) {
        FirstAssign(c).set_type(v1::ASSIGNMENT_TYPE_UNSPECIFIED);
      },
-     kInvalid,
-     {"change.personnel.assign[0].type"}},
-    {"NoStartDate",
-     [](PostState&, ProposeChange& c, World&) { FirstAssign(c).clear_start_date(); },
-     kInvalid,
-     {"change.personnel.assign[0].start_date"}},
+     RejectsFields({"change.personnel.assign[0].type"})},
+    {"NoStartDate", [](PostState&, ProposeChange& c, World&) { FirstAssign(c).clear_start_date(); },
+     RejectsFields({"change.personnel.assign[0].start_date"})},
     {"EndsBeforeItStarts",
      [](PostState&, ProposeChange& c, World&) {
        *FirstAssign(c).mutable_end_date() = Date(2025, 9, 30);
      },
-     kInvalid,
-     {"change.personnel.assign[0].end_date"}},
-    {"EtpZero",
-     [](PostState&, ProposeChange& c, World&) { FirstAssign(c).set_etp_hundredths(0); },
-     kInvalid,
-     {"change.personnel.assign[0].etp_hundredths"}},
+     RejectsFields({"change.personnel.assign[0].end_date"})},
+    {"EtpZero", [](PostState&, ProposeChange& c, World&) { FirstAssign(c).set_etp_hundredths(0); },
+     RejectsFields({"change.personnel.assign[0].etp_hundredths"})},
     {"ActivityWithoutEtp",
      [](PostState&, ProposeChange& c, World&) {
        *FirstAssign(c).add_other_activities() = ActivityOf("Coordination jeunesse", 0);
      },
-     kInvalid,
-     {"change.personnel.assign[0].other_activities[0].etp_hundredths"}},
+     RejectsFields({"change.personnel.assign[0].other_activities[0].etp_hundredths"})},
     {"RemplacantWithoutReplacement",
      [](PostState&, ProposeChange& c, World&) {
        FirstAssign(c).set_type(v1::ASSIGNMENT_TYPE_REMPLACANT);
      },
-     kInvalid,
-     {"change.personnel.assign[0].replacement"}},
+     RejectsFields({"change.personnel.assign[0].replacement"})},
     {"TitulaireWithReplacement",
      [](PostState&, ProposeChange& c, World&) { FirstAssign(c).set_replacement(kReplacement); },
-     kInvalid,
-     {"change.personnel.assign[0].replacement"}},
+     RejectsFields({"change.personnel.assign[0].replacement"})},
     {"RemplacantWithRecruitment",
      [](PostState&, ProposeChange& c, World&) {
        FirstAssign(c) = AssignmentOf("r-1", kReplacer, v1::ASSIGNMENT_TYPE_REMPLACANT, 80);
        FirstAssign(c).set_recruitment(kRecruitment);
      },
-     kInvalid,
-     {"change.personnel.assign[0].recruitment"}},
+     RejectsFields({"change.personnel.assign[0].recruitment"})},
     {"SameIdTwice",
      [](PostState&, ProposeChange& c, World&) {
        *c.change.mutable_personnel()->add_assign() = FirstAssign(c);
      },
-     kInvalid,
-     {"change.personnel.assign[1].assignment_id"}},
+     RejectsFields({"change.personnel.assign[1].assignment_id"})},
     {"EndedTwice",
      [](PostState&, ProposeChange& c, World&) {
        *c.change.mutable_personnel()->add_end() = ClosureOf("t-0");
        *c.change.mutable_personnel()->add_end() = ClosureOf("t-0");
      },
-     kInvalid,
-     {"change.personnel.end[1].assignment_id"}},
+     RejectsFields({"change.personnel.end[1].assignment_id"})},
     {"EmptyOrganisation",
      [](PostState&, ProposeChange& c, World&) {
        c.change = OrganisationProposal("vide", std::nullopt, std::nullopt);
      },
-     kInvalid,
-     {"change.organisation"}},
+     RejectsFields({"change.organisation"})},
     {"OrganisationEtpAboveFullTime",
      [](PostState&, ProposeChange& c, World&) {
        c.change = OrganisationProposal("etp", 120, std::nullopt);
      },
-     kInvalid,
-     {"change.organisation.etp_hundredths"}},
+     RejectsFields({"change.organisation.etp_hundredths"})},
     {"NoMission",
      [](PostState&, ProposeChange& c, World&) { c.change = MissionsProposal("missions", {}); },
-     kInvalid,
-     {"change.missions.missions"}},
+     RejectsFields({"change.missions.missions"})},
     {"ThematiqueRepeated",
      [](PostState&, ProposeChange& c, World&) {
        c.change =
            ThematiquesProposal("thematiques", {v1::THEMATIQUE_ENFANCE, v1::THEMATIQUE_ENFANCE});
      },
-     kInvalid,
-     {"change.thematiques.thematiques"}},
+     RejectsFields({"change.thematiques.thematiques"})},
     // Rules.
-    {"NoSide",
-     [](PostState&, ProposeChange& c, World&) { c.party = Party::kUnspecified; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
+    {"NoSide", [](PostState&, ProposeChange& c, World&) { c.party = Party::kUnspecified; },
+     BreaksRule("WRONG_PARTY")},
     {"IdTaken",
      [](PostState& s, ProposeChange& c, World& w) {
        Apply(s, ProposeChange{c.change, Party::kEmployer}, w.ForPost());
      },
-     kExists,
-     {},
-     ""},
+     Fails(kExists)},
     {"DeletedPost",
      [](PostState& s, ProposeChange&, World&) { s.status = v1::POST_STATUS_SUPPRIME; },
-     kFailed,
-     {},
-     "POST_DELETED"},
-    {"NoPost", [](PostState& s, ProposeChange&, World&) { s = PostState{}; }, kNotFound, {}, ""},
+     BreaksRule("POST_DELETED")},
+    {"NoPost", [](PostState& s, ProposeChange&, World&) { s = PostState{}; }, Fails(kNotFound)},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, ProposeChangeTest, ::testing::ValuesIn(kProposeCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, ProposeChangeTest, ::testing::ValuesIn(kProposeCases), CaseName);
 
 // ---------------------------------------------------------------------------------------------
 // RecordCdtExchange
@@ -902,82 +800,62 @@ TEST_P(RecordCdtExchangeTest, Decides) {
 }
 
 const ExchangeCase kExchangeCases[] = {
-    {"ByTheCaf", Unchanged<PostState, RecordCdtExchange>, kOk, {"CdtExchangeRecorded"}},
-    {"ByTheEmployer",
-     [](PostState&, RecordCdtExchange& c, World&) { c.party = Party::kEmployer; },
-     kOk,
-     {"CdtExchangeRecorded"}},
-    {"Today",
-     [](PostState&, RecordCdtExchange& c, World&) { *c.exchange.mutable_date() = kToday; },
-     kOk,
-     {"CdtExchangeRecorded"}},
+    {"ByTheCaf", Unchanged<PostState, RecordCdtExchange>, Emits({"CdtExchangeRecorded"})},
+    {"ByTheEmployer", [](PostState&, RecordCdtExchange& c, World&) { c.party = Party::kEmployer; },
+     Emits({"CdtExchangeRecorded"})},
+    {"Today", [](PostState&, RecordCdtExchange& c, World&) { *c.exchange.mutable_date() = kToday; },
+     Emits({"CdtExchangeRecorded"})},
     {"ASecondExchange",
      [](PostState& s, RecordCdtExchange& c, World& w) {
        Apply(s, RecordCdtExchange{ExchangeOf("arrivee", "echange-0"), kToday, Party::kCaf},
              w.ForPost());
      },
-     kOk,
-     {"CdtExchangeRecorded"}},
+     Emits({"CdtExchangeRecorded"})},
     {"EveryForm",
      [](PostState&, RecordCdtExchange& c, World&) {
        c.exchange.set_form(v1::EXCHANGE_FORM_TELEPHONE);
      },
-     kOk,
-     {"CdtExchangeRecorded"}},
+     Emits({"CdtExchangeRecorded"})},
     // Bad fields.
     {"Tomorrow",
      [](PostState&, RecordCdtExchange& c, World&) {
        *c.exchange.mutable_date() = Date(2025, 9, 16);
      },
-     kInvalid,
-     {"exchange.date"}},
+     RejectsFields({"exchange.date"})},
     {"NoForm",
      [](PostState&, RecordCdtExchange& c, World&) {
        c.exchange.set_form(v1::EXCHANGE_FORM_UNSPECIFIED);
      },
-     kInvalid,
-     {"exchange.form"}},
+     RejectsFields({"exchange.form"})},
     {"CdtByName",
      [](PostState&, RecordCdtExchange& c, World&) { c.exchange.set_cdt("Sophie Durand"); },
-     kInvalid,
-     {"exchange.cdt"}},
+     RejectsFields({"exchange.cdt"})},
     {"NoConclusion",
      [](PostState&, RecordCdtExchange& c, World&) { c.exchange.set_conclusion("  "); },
-     kInvalid,
-     {"exchange.conclusion"}},
+     RejectsFields({"exchange.conclusion"})},
     {"NoExchangeId",
      [](PostState&, RecordCdtExchange& c, World&) { c.exchange.clear_exchange_id(); },
-     kInvalid,
-     {"exchange.exchange_id"}},
+     RejectsFields({"exchange.exchange_id"})},
     // Rules.
-    {"NoSide",
-     [](PostState&, RecordCdtExchange& c, World&) { c.party = Party::kUnspecified; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
+    {"NoSide", [](PostState&, RecordCdtExchange& c, World&) { c.party = Party::kUnspecified; },
+     BreaksRule("WRONG_PARTY")},
     {"UnknownChange",
      [](PostState&, RecordCdtExchange& c, World&) { c.exchange.set_change_id("inconnu"); },
-     kNotFound,
-     {},
-     ""},
+     Fails(kNotFound)},
     {"WithdrawnChange",
      [](PostState& s, RecordCdtExchange&, World& w) {
        Apply(s, WithdrawChange{"arrivee", "Candidate désistée", Party::kEmployer}, w.ForPost());
      },
-     kFailed,
-     {},
-     "CHANGE_NOT_PENDING"},
+     BreaksRule("CHANGE_NOT_PENDING")},
     {"ExchangeIdTaken",
      [](PostState& s, RecordCdtExchange& c, World& w) {
        Apply(s, RecordCdtExchange{c.exchange, kToday, Party::kCaf}, w.ForPost());
      },
-     kExists,
-     {},
-     ""},
+     Fails(kExists)},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, RecordCdtExchangeTest, ::testing::ValuesIn(kExchangeCases),
-                         kCaseName);
+                         CaseName);
 
 // ---------------------------------------------------------------------------------------------
 // ApplyChange: R-6
@@ -1004,12 +882,12 @@ const std::vector<std::string> kArrivalApplied = {"ChangeApplied", "PersonAssign
                                                   "PostStatusChanged"};
 
 const ApplyCase kApplyCases[] = {
-    {"WithItsExchange", Unchanged<PostState, ApplyChange>, kOk, kArrivalApplied},
+    {"WithItsExchange", Unchanged<PostState, ApplyChange>, Emits(kArrivalApplied)},
     {"TheLastExchangeByDefault", [](PostState&, ApplyChange& c, World&) { c.exchange_id.clear(); },
-     kOk, kArrivalApplied},
+     Emits(kArrivalApplied)},
     {"OnTheDayOfTheExchange",
-     [](PostState&, ApplyChange& c, World&) { c.effective_date = Date(2025, 9, 10); }, kOk,
-     kArrivalApplied},
+     [](PostState&, ApplyChange& c, World&) { c.effective_date = Date(2025, 9, 10); },
+     Emits(kArrivalApplied)},
     {"WithoutExchange",
      [](PostState& s, ApplyChange& c, World& w) {
        Apply(s,
@@ -1019,14 +897,9 @@ const ApplyCase kApplyCases[] = {
        c.change_id = "thematiques";
        c.exchange_id.clear();
      },
-     kFailed,
-     {},
-     "CDT_EXCHANGE_REQUIRED"},
-    {"UnknownExchange",
-     [](PostState&, ApplyChange& c, World&) { c.exchange_id = "echange-9"; },
-     kFailed,
-     {},
-     "CDT_EXCHANGE_REQUIRED"},
+     BreaksRule("CDT_EXCHANGE_REQUIRED")},
+    {"UnknownExchange", [](PostState&, ApplyChange& c, World&) { c.exchange_id = "echange-9"; },
+     BreaksRule("CDT_EXCHANGE_REQUIRED")},
     {"ExchangeOfAnotherChange",
      [](PostState& s, ApplyChange& c, World& w) {
        Apply(s,
@@ -1035,52 +908,30 @@ const ApplyCase kApplyCases[] = {
              w.ForPost());
        c.change_id = "thematiques";
      },
-     kFailed,
-     {},
-     "CDT_EXCHANGE_REQUIRED"},
+     BreaksRule("CDT_EXCHANGE_REQUIRED")},
     {"BeforeTheExchange",
      [](PostState&, ApplyChange& c, World&) { c.effective_date = Date(2025, 9, 9); },
-     kFailed,
-     {},
-     "CDT_EXCHANGE_AFTER_CHANGE"},
-    {"CafSide",
-     [](PostState&, ApplyChange& c, World&) { c.party = Party::kCaf; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
-    {"UnknownChange",
-     [](PostState&, ApplyChange& c, World&) { c.change_id = "inconnu"; },
-     kNotFound,
-     {},
-     ""},
-    {"AppliedTwice",
-     [](PostState& s, ApplyChange& c, World& w) { Apply(s, c, w.ForPost()); },
-     kFailed,
-     {},
-     "CHANGE_NOT_PENDING"},
+     BreaksRule("CDT_EXCHANGE_AFTER_CHANGE")},
+    {"CafSide", [](PostState&, ApplyChange& c, World&) { c.party = Party::kCaf; },
+     BreaksRule("WRONG_PARTY")},
+    {"UnknownChange", [](PostState&, ApplyChange& c, World&) { c.change_id = "inconnu"; },
+     Fails(kNotFound)},
+    {"AppliedTwice", [](PostState& s, ApplyChange& c, World& w) { Apply(s, c, w.ForPost()); },
+     BreaksRule("CHANGE_NOT_PENDING")},
     {"Withdrawn",
      [](PostState& s, ApplyChange&, World& w) {
        Apply(s, WithdrawChange{"arrivee", "Désistement", Party::kEmployer}, w.ForPost());
      },
-     kFailed,
-     {},
-     "CHANGE_NOT_PENDING"},
-    {"NoEffectiveDate",
-     [](PostState&, ApplyChange& c, World&) { c.effective_date.Clear(); },
-     kInvalid,
-     {"effective_date"}},
-    {"MalformedExchangeId",
-     [](PostState&, ApplyChange& c, World&) { c.exchange_id = "E 1"; },
-     kInvalid,
-     {"exchange_id"}},
-    {"DeletedPost",
-     [](PostState& s, ApplyChange&, World&) { s.status = v1::POST_STATUS_SUPPRIME; },
-     kFailed,
-     {},
-     "POST_DELETED"},
+     BreaksRule("CHANGE_NOT_PENDING")},
+    {"NoEffectiveDate", [](PostState&, ApplyChange& c, World&) { c.effective_date.Clear(); },
+     RejectsFields({"effective_date"})},
+    {"MalformedExchangeId", [](PostState&, ApplyChange& c, World&) { c.exchange_id = "E 1"; },
+     RejectsFields({"exchange_id"})},
+    {"DeletedPost", [](PostState& s, ApplyChange&, World&) { s.status = v1::POST_STATUS_SUPPRIME; },
+     BreaksRule("POST_DELETED")},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, ApplyChangeTest, ::testing::ValuesIn(kApplyCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, ApplyChangeTest, ::testing::ValuesIn(kApplyCases), CaseName);
 
 TEST(ApplyChangeTest, RefusalNamesTheChangeTheExchangeAndTheRule) {
   World world = DefaultWorld();
@@ -1225,36 +1076,23 @@ TEST_P(WithdrawChangeTest, Decides) {
 }
 
 const WithdrawCase kWithdrawCases[] = {
-    {"Withdrawn", Unchanged<PostState, WithdrawChange>, kOk, {"ChangeWithdrawn"}},
-    {"ByTheCaf",
-     [](PostState&, WithdrawChange& c, World&) { c.party = Party::kCaf; },
-     kOk,
-     {"ChangeWithdrawn"}},
-    {"WithoutReason",
-     [](PostState&, WithdrawChange& c, World&) { c.reason = " "; },
-     kFailed,
-     {},
-     "REASON_REQUIRED"},
+    {"Withdrawn", Unchanged<PostState, WithdrawChange>, Emits({"ChangeWithdrawn"})},
+    {"ByTheCaf", [](PostState&, WithdrawChange& c, World&) { c.party = Party::kCaf; },
+     Emits({"ChangeWithdrawn"})},
+    {"WithoutReason", [](PostState&, WithdrawChange& c, World&) { c.reason = " "; },
+     BreaksRule("REASON_REQUIRED")},
     {"Applied",
      [](PostState& s, WithdrawChange&, World& w) {
        Apply(s, ApplyChange{"arrivee", "", Date(2025, 10, 1), Party::kEmployer}, w.ForPost());
      },
-     kFailed,
-     {},
-     "CHANGE_NOT_PENDING"},
-    {"Unknown",
-     [](PostState&, WithdrawChange& c, World&) { c.change_id = "inconnu"; },
-     kNotFound,
-     {},
-     ""},
-    {"NoSide",
-     [](PostState&, WithdrawChange& c, World&) { c.party = Party::kUnspecified; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
+     BreaksRule("CHANGE_NOT_PENDING")},
+    {"Unknown", [](PostState&, WithdrawChange& c, World&) { c.change_id = "inconnu"; },
+     Fails(kNotFound)},
+    {"NoSide", [](PostState&, WithdrawChange& c, World&) { c.party = Party::kUnspecified; },
+     BreaksRule("WRONG_PARTY")},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, WithdrawChangeTest, ::testing::ValuesIn(kWithdrawCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, WithdrawChangeTest, ::testing::ValuesIn(kWithdrawCases), CaseName);
 
 // ---------------------------------------------------------------------------------------------
 // Personnel rules when a change is applied: assignments, R-5, R-13, the post's ETP
@@ -1544,8 +1382,7 @@ const PersonnelCase kPersonnelCases[] = {
      {{"total", "0.80"}, {"limit", "0.50"}}},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, PersonnelRulesTest, ::testing::ValuesIn(kPersonnelCases),
-                         kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, PersonnelRulesTest, ::testing::ValuesIn(kPersonnelCases), CaseName);
 
 TEST(PersonnelStatusTest, AssignmentsMoveTheStatus) {
   World world = DefaultWorld();

@@ -487,49 +487,37 @@ TEST_P(OpenRecruitmentTest, Decides) {
 }
 
 const OpenCase kOpenCases[] = {
-    {"Opened", Unchanged<RecruitmentState, OpenRecruitment>, kOk, {"RecruitmentOpened"}},
+    {"Opened", Unchanged<RecruitmentState, OpenRecruitment>, Emits({"RecruitmentOpened"})},
     {"Vacancy",
      [](RecruitmentState&, OpenRecruitment& c, World&) { c.motif = v1::RECRUITMENT_MOTIF_VACANCE; },
-     kOk,
-     {"RecruitmentOpened"}},
+     Emits({"RecruitmentOpened"})},
     {"IdMalformed",
      [](RecruitmentState&, OpenRecruitment& c, World&) { c.recruitment_id = "R-2025"; },
-     kInvalid,
-     {"recruitment_id"}},
+     RejectsFields({"recruitment_id"})},
     {"PostMalformed",
      [](RecruitmentState&, OpenRecruitment& c, World&) { c.post = std::string(kPostId); },
-     kInvalid,
-     {"post"}},
+     RejectsFields({"post"})},
     {"NoMotif",
      [](RecruitmentState&, OpenRecruitment& c, World&) {
        c.motif = v1::RECRUITMENT_MOTIF_UNSPECIFIED;
      },
-     kInvalid,
-     {"motif"}},
-    {"Tomorrow",
-     [](RecruitmentState&, OpenRecruitment& c, World&) { c.date = Date(2025, 9, 16); },
-     kInvalid,
-     {"date"}},
+     RejectsFields({"motif"})},
+    {"Tomorrow", [](RecruitmentState&, OpenRecruitment& c, World&) { c.date = Date(2025, 9, 16); },
+     RejectsFields({"date"})},
     {"UnknownPost",
      [](RecruitmentState&, OpenRecruitment& c, World&) { c.post = PostName("inconnu"); },
-     kFailed,
-     {},
-     "POST_NOT_FOUND"},
+     BreaksRule("POST_NOT_FOUND")},
     {"DeletedPost",
      [](RecruitmentState&, OpenRecruitment&, World& w) {
        w.posts[std::string(kPostId)].status = v1::POST_STATUS_SUPPRIME;
      },
-     kFailed,
-     {},
-     "POST_DELETED"},
+     BreaksRule("POST_DELETED")},
     {"AlreadyOpened",
      [](RecruitmentState& s, OpenRecruitment& c, World& w) { Apply(s, c, w.ForRecruitment()); },
-     absl::StatusCode::kAlreadyExists,
-     {},
-     ""},
+     Fails(absl::StatusCode::kAlreadyExists)},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, OpenRecruitmentTest, ::testing::ValuesIn(kOpenCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, OpenRecruitmentTest, ::testing::ValuesIn(kOpenCases), CaseName);
 
 TEST(OpenRecruitmentTest, TheEventCopiesThePostsCtgAndEmployer) {
   const World world = WithPost();
@@ -555,9 +543,9 @@ TEST_P(AgreeCadrageTest, Decides) { ExpectOutcome(GetParam(), Reach(kOpened), Ca
 const std::vector<std::string> kCadrage = {"RecruitmentCadrageAgreed"};
 
 const CadrageCase kCadrageCases[] = {
-    {"Defaults", Unchanged<RecruitmentState, AgreeCadrage>, kOk, kCadrage},
-    {"ByTheCaf", [](RecruitmentState&, AgreeCadrage& c, World&) { c.party = Party::kCaf; }, kOk,
-     kCadrage},
+    {"Defaults", Unchanged<RecruitmentState, AgreeCadrage>, Emits(kCadrage)},
+    {"ByTheCaf", [](RecruitmentState&, AgreeCadrage& c, World&) { c.party = Party::kCaf; },
+     Emits(kCadrage)},
     {"EveryLevel",
      [](RecruitmentState&, AgreeCadrage& c, World&) {
        c.involvements = {
@@ -566,61 +554,45 @@ const CadrageCase kCadrageCases[] = {
            InvolvementOf(v1::RECRUITMENT_STEP_SYNTHESE_ENTRETIENS, v1::CAF_INVOLVEMENT_FACULTATIF)};
        c.candidate_choice_involvement = v1::CAF_INVOLVEMENT_ATTENDU;
      },
-     kOk, kCadrage},
+     Emits(kCadrage)},
     {"FixedStep",
      [](RecruitmentState&, AgreeCadrage& c, World&) {
        c.involvements = {
            InvolvementOf(v1::RECRUITMENT_STEP_FICHE_DE_POSTE_AVIS_CAF, v1::CAF_INVOLVEMENT_NON)};
      },
-     kInvalid,
-     {"involvements[0].step"}},
+     RejectsFields({"involvements[0].step"})},
     {"StepTwice",
      [](RecruitmentState&, AgreeCadrage& c, World&) {
        c.involvements = {InvolvementOf(v1::RECRUITMENT_STEP_JURY, v1::CAF_INVOLVEMENT_NON),
                          InvolvementOf(v1::RECRUITMENT_STEP_JURY, v1::CAF_INVOLVEMENT_ATTENDU)};
      },
-     kInvalid,
-     {"involvements[1].step"}},
+     RejectsFields({"involvements[1].step"})},
     {"NoLevel",
      [](RecruitmentState&, AgreeCadrage& c, World&) {
        c.involvements = {InvolvementOf(v1::RECRUITMENT_STEP_JURY, v1::CAF_INVOLVEMENT_UNSPECIFIED)};
      },
-     kInvalid,
-     {"involvements[0].involvement"}},
+     RejectsFields({"involvements[0].involvement"})},
     {"UnknownChoiceLevel",
      [](RecruitmentState&, AgreeCadrage& c, World&) {
        c.candidate_choice_involvement = static_cast<v1::CafInvolvement>(9);
      },
-     kInvalid,
-     {"candidate_choice_involvement"}},
-    {"NoFonction",
-     [](RecruitmentState&, AgreeCadrage& c, World&) { c.fonction.clear(); },
-     kInvalid,
-     {"fonction"}},
-    {"NoCdt", [](RecruitmentState&, AgreeCadrage& c, World&) { c.cdt.clear(); }, kInvalid, {"cdt"}},
-    {"NoSide",
-     [](RecruitmentState&, AgreeCadrage& c, World&) { c.party = Party::kUnspecified; },
-     kFailed,
-     {},
-     "WRONG_PARTY"},
-    {"BeforeTheNeed",
-     [](RecruitmentState&, AgreeCadrage& c, World&) { c.date = Date(2025, 3, 2); },
-     kFailed,
-     {},
-     "DATE_BEFORE_PREVIOUS_STEP"},
+     RejectsFields({"candidate_choice_involvement"})},
+    {"NoFonction", [](RecruitmentState&, AgreeCadrage& c, World&) { c.fonction.clear(); },
+     RejectsFields({"fonction"})},
+    {"NoCdt", [](RecruitmentState&, AgreeCadrage& c, World&) { c.cdt.clear(); },
+     RejectsFields({"cdt"})},
+    {"NoSide", [](RecruitmentState&, AgreeCadrage& c, World&) { c.party = Party::kUnspecified; },
+     BreaksRule("WRONG_PARTY")},
+    {"BeforeTheNeed", [](RecruitmentState&, AgreeCadrage& c, World&) { c.date = Date(2025, 3, 2); },
+     BreaksRule("DATE_BEFORE_PREVIOUS_STEP")},
     {"Twice",
      [](RecruitmentState& s, AgreeCadrage& c, World&) { Apply(s, c, RecruitmentLookups{}); },
-     kFailed,
-     {},
-     "INVALID_TRANSITION"},
-    {"NoRecruitment",
-     [](RecruitmentState& s, AgreeCadrage&, World&) { s = RecruitmentState{}; },
-     absl::StatusCode::kNotFound,
-     {},
-     ""},
+     BreaksRule("INVALID_TRANSITION")},
+    {"NoRecruitment", [](RecruitmentState& s, AgreeCadrage&, World&) { s = RecruitmentState{}; },
+     Fails(absl::StatusCode::kNotFound)},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, AgreeCadrageTest, ::testing::ValuesIn(kCadrageCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, AgreeCadrageTest, ::testing::ValuesIn(kCadrageCases), CaseName);
 
 TEST(AgreeCadrageTest, TheEventListsEveryLevelFacultatifByDefault) {
   ASSERT_OK_AND_ASSIGN(
@@ -804,7 +776,7 @@ const SkipCase kSkipCases[] = {
      "step"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, SkipStepTest, ::testing::ValuesIn(kSkipCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, SkipStepTest, ::testing::ValuesIn(kSkipCases), CaseName);
 
 // ---------------------------------------------------------------------------------------------
 // The Caf's participation at ATTENDU steps
@@ -906,7 +878,7 @@ const ParticipationCase kParticipationCases[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, ParticipationTest, ::testing::ValuesIn(kParticipationCases),
-                         kCaseName);
+                         CaseName);
 
 // ---------------------------------------------------------------------------------------------
 // The candidate, the dates and the fields of the other steps
