@@ -209,8 +209,10 @@ void ExpectOutcome(const absl::StatusOr<std::vector<Event>>& outcome, const Then
 // suite's World..., if any: what the lookups know); `then` is the expected outcome.
 template <typename State, typename Command, typename... World>
 struct DeciderCase {
+  using Given = std::function<void(State&, Command&, World&...)>;
+
   std::string name;
-  std::function<void(State&, Command&, World&...)> given = [](State&, Command&, World&...) {};
+  Given given = [](State&, Command&, World&...) {};
   Then then;
 };
 
