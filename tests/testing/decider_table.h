@@ -127,6 +127,11 @@ struct Then {
     (*metadata)[key] = value;
     return std::move(*this);
   }
+  // Expects exactly `all` as the ErrorInfo metadata ({} for none).
+  Then WithMetadata(std::map<std::string, std::string> all) && {
+    metadata = std::move(all);
+    return std::move(*this);
+  }
 };
 
 // OK, with events of these type names in this order ({} for none).
