@@ -69,8 +69,8 @@ TEST_P(TransitionMatrixTest, AllowedIffListed) {
   const auto events = Decide(InState(from), TransitionCtg{to, "Décision du COPIL"}, Registry());
   ExpectOutcome(events, allowed ? Emits(kChanged)
                                 : BreaksRule("INVALID_TRANSITION")
-                                      .With("from", v1::CtgState_Name(from))
-                                      .With("to", v1::CtgState_Name(to)));
+                                      .WithMetadata({{"from", v1::CtgState_Name(from)},
+                                                     {"to", v1::CtgState_Name(to)}}));
   if (allowed && events.ok() && events->size() == 1) {
     const auto& changed = std::get<v1::CtgStateChanged>((*events)[0]);
     EXPECT_EQ(changed.from(), from);

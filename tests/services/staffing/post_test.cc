@@ -278,8 +278,8 @@ TEST_P(PostTransitionMatrixTest, AllowedIffListed) {
       PostIn(from, to), TransitionPost{to, "Décision du bureau", Party::kEmployer}, PostLookups{});
   ExpectOutcome(events, allowed ? Emits({"PostStatusChanged"})
                                 : BreaksRule("INVALID_TRANSITION")
-                                      .With("from", v1::PostStatus_Name(from))
-                                      .With("to", v1::PostStatus_Name(to)));
+                                      .WithMetadata({{"from", v1::PostStatus_Name(from)},
+                                                     {"to", v1::PostStatus_Name(to)}}));
   if (allowed && events.ok() && !events->empty()) {
     const auto& changed = std::get<v1::PostStatusChanged>((*events)[0]);
     EXPECT_EQ(changed.from(), from);
@@ -1040,44 +1040,26 @@ INSTANTIATE_TEST_SUITE_P(Table, WithdrawChangeTest, ::testing::ValuesIn(kWithdra
 // ---------------------------------------------------------------------------------------------
 // Personnel rules when a change is applied: assignments, R-5, R-13, the post's ETP
 
-struct PersonnelCase {
-  std::string name;
-  // Changes the world and the held post (titulaire-1: kAgent, 0.8 ETP on a 0.8 post) and
-  // returns the personnel change to apply through the CDT.
-  std::function<v1::ChangeProposed(PostState&, World&)> setup;
-  std::vector<std::string> events;                   // if accepted
-  std::string reason;                                // else
-  std::map<std::string, std::string> metadata = {};  // expected subset, if any
-};
-void PrintTo(const PersonnelCase& test, std::ostream* os) { *os << test.name; }
-
+using PersonnelCase = Case<PostState, ApplyChange>;
 class PersonnelRulesTest : public ::testing::TestWithParam<PersonnelCase> {};
 
 TEST_P(PersonnelRulesTest, Decides) {
-  World world = DefaultWorld();
-  PostState state = HeldPost(world);
-  const v1::ChangeProposed change = GetParam().setup(state, world);
-  Apply(state, ProposeChange{change, Party::kEmployer}, world.ForPost());
-  Apply(state, RecordCdtExchange{ExchangeOf(change.change_id(), "x-1"), kToday, Party::kCaf},
-        world.ForPost());
-  const auto events =
-      Decide(state, ApplyChange{change.change_id(), "x-1", Date(2025, 10, 1), Party::kEmployer},
-             world.ForPost());
-  if (GetParam().reason.empty()) {
-    ASSERT_TRUE(events.ok()) << events.status();
-    EXPECT_EQ(TypeNames(*events), GetParam().events);
-    return;
-  }
-  ASSERT_FALSE(events.ok());
-  // A refusal without ErrorInfo (ALREADY_EXISTS) is named by its code.
-  const std::string reason = Reason(events.status()).empty()
-                                 ? absl::StatusCodeToString(events.status().code())
-                                 : Reason(events.status());
-  EXPECT_EQ(reason, GetParam().reason) << events.status();
-  auto metadata = Metadata(events.status());
-  for (const auto& [key, value] : GetParam().metadata) {
-    EXPECT_EQ(metadata[key], value) << key;
-  }
+  ExpectOutcome(GetParam(), PostState{},
+                ApplyChange{"", "x-1", Date(2025, 10, 1), Party::kEmployer}, DefaultWorld());
+}
+
+// A `given` on the held post (titulaire-1: kAgent, 0.8 ETP on a 0.8 post): `change` changes the
+// world and the post and returns the personnel change, which is proposed and discussed with
+// the CDT (exchange "x-1"); the command applies it.
+PersonnelCase::Given ThroughCdt(std::function<v1::ChangeProposed(PostState&, World&)> change) {
+  return [change](PostState& state, ApplyChange& command, World& world) {
+    state = HeldPost(world);
+    const v1::ChangeProposed proposed = change(state, world);
+    Apply(state, ProposeChange{proposed, Party::kEmployer}, world.ForPost());
+    Apply(state, RecordCdtExchange{ExchangeOf(proposed.change_id(), "x-1"), kToday, Party::kCaf},
+          world.ForPost());
+    command.change_id = proposed.change_id();
+  };
 }
 
 // A validated replacement of the titulaire by kReplacer at 0.8 ETP.
@@ -1108,221 +1090,176 @@ const std::vector<std::string> kSuccession = {"ChangeApplied", "AssignmentEnded"
 
 const PersonnelCase kPersonnelCases[] = {
     // Ends.
-    {"EndUnknownAssignment",
-     [](PostState&, World&) { return PersonnelProposal("fin", {}, {ClosureOf("inconnue")}); },
-     {},
-     "ASSIGNMENT_NOT_ACTIVE",
-     {{"assignment", "inconnue"}}},
-    {"EndBeforeItStarted",
-     [](PostState&, World&) {
+    {"EndUnknownAssignment", ThroughCdt([](PostState&, World&) {
+       return PersonnelProposal("fin", {}, {ClosureOf("inconnue")});
+     }),
+     BreaksRule("ASSIGNMENT_NOT_ACTIVE").With("assignment", "inconnue")},
+    {"EndBeforeItStarted", ThroughCdt([](PostState&, World&) {
        return PersonnelProposal("fin", {}, {ClosureOf("titulaire-1", Date(2025, 9, 1))});
-     },
-     {},
-     "END_BEFORE_START"},
-    {"EndOnItsFirstDay",
-     [](PostState&, World&) {
+     }),
+     BreaksRule("END_BEFORE_START")},
+    {"EndOnItsFirstDay", ThroughCdt([](PostState&, World&) {
        return PersonnelProposal("fin", {}, {ClosureOf("titulaire-1", Date(2025, 10, 1))});
-     },
-     {"ChangeApplied", "AssignmentEnded", "PostStatusChanged"},
-     ""},
-    {"EndTwice",
-     [](PostState& s, World& w) {
+     }),
+     Emits({"ChangeApplied", "AssignmentEnded", "PostStatusChanged"})},
+    {"EndTwice", ThroughCdt([](PostState& s, World& w) {
        ApplyThroughCdt(s, PersonnelProposal("fin-1", {}, {ClosureOf("titulaire-1")}), w);
        return PersonnelProposal("fin-2", {}, {ClosureOf("titulaire-1")});
-     },
-     {},
-     "ASSIGNMENT_NOT_ACTIVE"},
+     }),
+     BreaksRule("ASSIGNMENT_NOT_ACTIVE")},
     // Starts.
-    {"AssignmentIdTaken",
-     [](PostState&, World&) {
+    {"AssignmentIdTaken", ThroughCdt([](PostState&, World&) {
        return PersonnelProposal(
            "doublon", {AssignmentOf("titulaire-1", kCandidate, v1::ASSIGNMENT_TYPE_TITULAIRE, 10)});
-     },
-     {},
-     "ALREADY_EXISTS"},
+     }),
+     Fails(kExists)},
     // a remplaçant needs a replacement validated by the Caf.
-    {"ReplacerWithValidatedReplacement", [](PostState&, World& w) { return ReplacerArrives(w); },
-     kReplacerArrives, ""},
-    {"ReplacerWithRunningReplacement",
-     [](PostState&, World& w) { return ReplacerArrives(w, v1::REPLACEMENT_STATUS_EN_COURS); },
-     kReplacerArrives, ""},
-    {"ReplacementOnlyRequested",
-     [](PostState&, World& w) { return ReplacerArrives(w, v1::REPLACEMENT_STATUS_DEMANDE); },
-     {},
-     "CAF_VALIDATION_REQUIRED",
-     {{"rule", "R-5"}, {"status", "REPLACEMENT_STATUS_DEMANDE"}}},
-    {"ReplacementRefused",
-     [](PostState&, World& w) { return ReplacerArrives(w, v1::REPLACEMENT_STATUS_REFUSE); },
-     {},
-     "CAF_VALIDATION_REQUIRED"},
-    {"ReplacementOver",
-     [](PostState&, World& w) { return ReplacerArrives(w, v1::REPLACEMENT_STATUS_TERMINE); },
-     {},
-     "REPLACEMENT_MISMATCH",
-     {{"field", "status"}}},
-    {"ReplacementUnknown",
-     [](PostState&, World& w) {
+    {"ReplacerWithValidatedReplacement",
+     ThroughCdt([](PostState&, World& w) { return ReplacerArrives(w); }), Emits(kReplacerArrives)},
+    {"ReplacerWithRunningReplacement", ThroughCdt([](PostState&, World& w) {
+       return ReplacerArrives(w, v1::REPLACEMENT_STATUS_EN_COURS);
+     }),
+     Emits(kReplacerArrives)},
+    {"ReplacementOnlyRequested", ThroughCdt([](PostState&, World& w) {
+       return ReplacerArrives(w, v1::REPLACEMENT_STATUS_DEMANDE);
+     }),
+     BreaksRule("CAF_VALIDATION_REQUIRED")
+         .With("rule", "R-5")
+         .With("status", "REPLACEMENT_STATUS_DEMANDE")},
+    {"ReplacementRefused", ThroughCdt([](PostState&, World& w) {
+       return ReplacerArrives(w, v1::REPLACEMENT_STATUS_REFUSE);
+     }),
+     BreaksRule("CAF_VALIDATION_REQUIRED")},
+    {"ReplacementOver", ThroughCdt([](PostState&, World& w) {
+       return ReplacerArrives(w, v1::REPLACEMENT_STATUS_TERMINE);
+     }),
+     BreaksRule("REPLACEMENT_MISMATCH").With("field", "status")},
+    {"ReplacementUnknown", ThroughCdt([](PostState&, World& w) {
        v1::ChangeProposed change = ReplacerArrives(w);
        w.replacements.clear();
        return change;
-     },
-     {},
-     "REPLACEMENT_NOT_FOUND",
-     {{"replacement", kReplacement}}},
-    {"ReplacementOfAnotherPost",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("REPLACEMENT_NOT_FOUND").With("replacement", kReplacement)},
+    {"ReplacementOfAnotherPost", ThroughCdt([](PostState&, World& w) {
        v1::ChangeProposed change = ReplacerArrives(w);
        w.replacements[std::string(kReplacementId)].post_id = std::string(kOtherPostId);
        return change;
-     },
-     {},
-     "REPLACEMENT_MISMATCH",
-     {{"field", "post"}}},
-    {"ReplacementOfAnotherPerson",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("REPLACEMENT_MISMATCH").With("field", "post")},
+    {"ReplacementOfAnotherPerson", ThroughCdt([](PostState&, World& w) {
        v1::ChangeProposed change = ReplacerArrives(w);
        w.replacements[std::string(kReplacementId)].person = kCandidate;
        return change;
-     },
-     {},
-     "REPLACEMENT_MISMATCH",
-     {{"field", "person"}}},
-    {"ReplacementOfAnotherEtp",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("REPLACEMENT_MISMATCH").With("field", "person")},
+    {"ReplacementOfAnotherEtp", ThroughCdt([](PostState&, World& w) {
        v1::ChangeProposed change = ReplacerArrives(w);
        w.replacements[std::string(kReplacementId)].etp_hundredths = 50;
        return change;
-     },
-     {},
-     "REPLACEMENT_MISMATCH",
-     {{"field", "etp_hundredths"}}},
+     }),
+     BreaksRule("REPLACEMENT_MISMATCH").With("field", "etp_hundredths")},
     // A titulaire may come from a recruitment, which must have hired them for this post.
-    {"FromTheRecruitment",
-     [](PostState&, World& w) {
+    {"FromTheRecruitment", ThroughCdt([](PostState&, World& w) {
        w.recruitments[std::string(kRecruitmentId)] = {std::string(kPostId), kCandidate};
        v1::ChangeProposed change = Succession(kCandidate, 80);
        change.mutable_personnel()->mutable_assign(0)->set_recruitment(kRecruitment);
        return change;
-     },
-     kSuccession, ""},
-    {"RecruitmentUnknown",
-     [](PostState&, World&) {
+     }),
+     Emits(kSuccession)},
+    {"RecruitmentUnknown", ThroughCdt([](PostState&, World&) {
        v1::ChangeProposed change = Succession(kCandidate, 80);
        change.mutable_personnel()->mutable_assign(0)->set_recruitment(kRecruitment);
        return change;
-     },
-     {},
-     "RECRUITMENT_NOT_FOUND"},
-    {"RecruitmentNotConcluded",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("RECRUITMENT_NOT_FOUND")},
+    {"RecruitmentNotConcluded", ThroughCdt([](PostState&, World& w) {
        w.recruitments[std::string(kRecruitmentId)] = {std::string(kPostId), ""};
        v1::ChangeProposed change = Succession(kCandidate, 80);
        change.mutable_personnel()->mutable_assign(0)->set_recruitment(kRecruitment);
        return change;
-     },
-     {},
-     "RECRUITMENT_MISMATCH",
-     {{"field", "person"}}},
-    {"RecruitmentOfAnotherPost",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("RECRUITMENT_MISMATCH").With("field", "person")},
+    {"RecruitmentOfAnotherPost", ThroughCdt([](PostState&, World& w) {
        w.recruitments[std::string(kRecruitmentId)] = {std::string(kOtherPostId), kCandidate};
        v1::ChangeProposed change = Succession(kCandidate, 80);
        change.mutable_personnel()->mutable_assign(0)->set_recruitment(kRecruitment);
        return change;
-     },
-     {},
-     "RECRUITMENT_MISMATCH",
-     {{"field", "post"}}},
+     }),
+     BreaksRule("RECRUITMENT_MISMATCH").With("field", "post")},
     // the person's total, other posts and declared activities included, is at most 1.0.
-    {"ExactlyFullTime",
-     [](PostState&, World& w) {
+    {"ExactlyFullTime", ThroughCdt([](PostState&, World& w) {
        w.workloads[kCandidate].assignments.push_back({"cdc-coteaux", "t-9", 10});
        return Succession(kCandidate, 80, {ActivityOf("Coordination jeunesse", 10)});
-     },
-     kSuccession, ""},
-    {"OneHundredthOver",
-     [](PostState&, World& w) {
+     }),
+     Emits(kSuccession)},
+    {"OneHundredthOver", ThroughCdt([](PostState&, World& w) {
        w.workloads[kCandidate].assignments.push_back({"cdc-coteaux", "t-9", 10});
        return Succession(kCandidate, 80, {ActivityOf("Coordination jeunesse", 11)});
-     },
-     {},
-     "ETP_EXCEEDED",
-     {{"total", "1.01"}, {"limit", "1.00"}, {"rule", "R-13"}, {"person", kCandidate}}},
+     }),
+     BreaksRule("ETP_EXCEEDED")
+         .With("total", "1.01")
+         .With("limit", "1.00")
+         .With("rule", "R-13")
+         .With("person", kCandidate)},
     // The activities are the person's, whichever assignment declared them (issue: an
     // assignment declaring nothing used to drop the ones declared on another post).
-    {"ActivitiesDeclaredOnAnotherPostCount",
-     [](PostState&, World& w) {
+    {"ActivitiesDeclaredOnAnotherPostCount", ThroughCdt([](PostState&, World& w) {
        w.workloads[kCandidate].assignments.push_back(
            {"cdc-coteaux", "t-9", 10, Date(2025, 1, 6), {ActivityOf("Coordination jeunesse", 40)}});
        return Succession(kCandidate, 80);
-     },
-     {},
-     "ETP_EXCEEDED",
-     {{"total", "1.30"}, {"rule", "R-13"}}},
-    {"AnActivityDeclaredTwiceCountsOnce",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("ETP_EXCEEDED").With("total", "1.30").With("rule", "R-13")},
+    {"AnActivityDeclaredTwiceCountsOnce", ThroughCdt([](PostState&, World& w) {
        w.workloads[kCandidate].assignments.push_back(
            {"cdc-coteaux", "t-9", 10, Date(2025, 1, 6), {ActivityOf("Coordination jeunesse", 10)}});
        return Succession(kCandidate, 80, {ActivityOf("  Coordination jeunesse ", 10)});
-     },
-     kSuccession, ""},
-    {"TheLatestDeclarationGivesTheActivityItsTime",
-     [](PostState&, World& w) {
+     }),
+     Emits(kSuccession)},
+    {"TheLatestDeclarationGivesTheActivityItsTime", ThroughCdt([](PostState&, World& w) {
        // Declared at 0.60 on the older assignment, at 0.10 on the new one: 0.10 + 0.10 + 0.80.
        w.workloads[kCandidate].assignments.push_back(
            {"cdc-coteaux", "t-9", 10, Date(2025, 1, 6), {ActivityOf("Coordination jeunesse", 60)}});
        return Succession(kCandidate, 80, {ActivityOf("Coordination jeunesse", 10)});
-     },
-     kSuccession, ""},
-    {"AnOlderDeclarationDoesNotOverrideANewerOne",
-     [](PostState&, World& w) {
+     }),
+     Emits(kSuccession)},
+    {"AnOlderDeclarationDoesNotOverrideANewerOne", ThroughCdt([](PostState&, World& w) {
        // The other post's assignment starts after the new one: its 0.60 is the current time.
        w.workloads[kCandidate].assignments.push_back(
            {"cdc-coteaux", "t-9", 10, Date(2026, 1, 5), {ActivityOf("Coordination jeunesse", 60)}});
        return Succession(kCandidate, 80, {ActivityOf("Coordination jeunesse", 10)});
-     },
-     {},
-     "ETP_EXCEEDED",
-     {{"total", "1.50"}}},
-    {"ThisPostTrustsItsOwnStream",
-     [](PostState&, World& w) {
+     }),
+     BreaksRule("ETP_EXCEEDED").With("total", "1.50")},
+    {"ThisPostTrustsItsOwnStream", ThroughCdt([](PostState&, World& w) {
        // A stale read model still lists the ended assignment on this post: not counted.
        w.workloads[kAgent].assignments.push_back({std::string(kPostId), "titulaire-1", 80});
        return Succession(kAgent, 80, {ActivityOf("Animation du RPE", 20)});
-     },
-     kSuccession, ""},
-    {"SamePersonTwiceOnThePost",
-     [](PostState&, World&) {
+     }),
+     Emits(kSuccession)},
+    {"SamePersonTwiceOnThePost", ThroughCdt([](PostState&, World&) {
        return PersonnelProposal(
            "cumul", {AssignmentOf("titulaire-2", kAgent, v1::ASSIGNMENT_TYPE_TITULAIRE, 30)});
-     },
-     {},
-     "ETP_EXCEEDED",
-     {{"total", "1.10"}}},
+     }),
+     BreaksRule("ETP_EXCEEDED").With("total", "1.10")},
     // The post's ETP bounds its titulaires and its remplaçants.
-    {"HoldersAboveThePostEtp",
-     [](PostState&, World&) {
+    {"HoldersAboveThePostEtp", ThroughCdt([](PostState&, World&) {
        return PersonnelProposal(
            "binome", {AssignmentOf("titulaire-2", kCandidate, v1::ASSIGNMENT_TYPE_TITULAIRE, 10)});
-     },
-     {},
-     "POST_ETP_EXCEEDED",
-     {{"type", "ASSIGNMENT_TYPE_TITULAIRE"}, {"total", "0.90"}, {"limit", "0.80"}}},
-    {"JobSharingWithinThePostEtp",
-     [](PostState&, World&) {
+     }),
+     BreaksRule("POST_ETP_EXCEEDED")
+         .With("type", "ASSIGNMENT_TYPE_TITULAIRE")
+         .With("total", "0.90")
+         .With("limit", "0.80")},
+    {"JobSharingWithinThePostEtp", ThroughCdt([](PostState&, World&) {
        v1::Assignment first =
            AssignmentOf("titulaire-2", kCandidate, v1::ASSIGNMENT_TYPE_TITULAIRE, 40);
        v1::Assignment second =
            AssignmentOf("titulaire-3", kOtherCandidate, v1::ASSIGNMENT_TYPE_TITULAIRE, 40);
        return PersonnelProposal("binome", {first, second}, {ClosureOf("titulaire-1")});
-     },
-     {"ChangeApplied", "AssignmentEnded", "PersonAssigned", "PersonAssigned"},
-     ""},
+     }),
+     Emits({"ChangeApplied", "AssignmentEnded", "PersonAssigned", "PersonAssigned"})},
     {"EtpLoweredUnderTheHolder",
-     [](PostState&, World&) { return OrganisationProposal("etp", 50, std::nullopt); },
-     {},
-     "POST_ETP_EXCEEDED",
-     {{"total", "0.80"}, {"limit", "0.50"}}},
+     ThroughCdt([](PostState&, World&) { return OrganisationProposal("etp", 50, std::nullopt); }),
+     BreaksRule("POST_ETP_EXCEEDED").With("total", "0.80").With("limit", "0.50")},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, PersonnelRulesTest, ::testing::ValuesIn(kPersonnelCases), CaseName);
