@@ -184,32 +184,33 @@ inline std::string Describe(const Then& then) {
   return text;
 }
 
-// Checks what Decide returned against `then`, with messages that say both.
+// Checks what Decide returned against `then`; every failure says both, e.g.
+//   expected FAILED_PRECONDITION; reason CTG_CLOSED
+//     actual OK with events [CtgRetitled]
 template <typename Event>
 void ExpectOutcome(const absl::StatusOr<std::vector<Event>>& outcome, const Then& then) {
-  const std::string expected = absl::StrCat("expected ", Describe(then), "\n  actual ");
-  if (!outcome.ok()) {
-    const absl::Status& status = outcome.status();
-    const std::string message = absl::StrCat(expected, Describe(status));
-    EXPECT_EQ(status.code(), then.code) << message;
-    EXPECT_EQ(Reason(status), then.reason) << message;
-    EXPECT_EQ(BadFields(status), then.fields) << message;
-    const std::map<std::string, std::string> metadata = Metadata(status);
-    if (then.exact_metadata) {
-      EXPECT_EQ(metadata, then.metadata) << message;
-    } else {
-      for (const auto& [key, value] : then.metadata) {
-        EXPECT_THAT(metadata, ::testing::Contains(::testing::Pair(key, value))) << message;
-      }
-    }
+  const std::string actual =
+      outcome.ok() ? absl::StrCat("OK with events [", absl::StrJoin(TypeNames(*outcome), ", "), "]")
+                   : Describe(outcome.status());
+  const std::string message = absl::StrCat("expected ", Describe(then), "\n  actual ", actual);
+  if (outcome.status().code() != then.code) {
+    ADD_FAILURE() << message;
     return;
   }
-  const std::vector<std::string> names = TypeNames(*outcome);
-  const std::string message =
-      absl::StrCat(expected, "OK with events [", absl::StrJoin(names, ", "), "]");
-  EXPECT_EQ(then.code, absl::StatusCode::kOk) << message;
-  if (then.code == absl::StatusCode::kOk) {
-    EXPECT_EQ(names, then.events) << message;
+  if (outcome.ok()) {
+    EXPECT_EQ(TypeNames(*outcome), then.events) << message;
+    return;
+  }
+  const absl::Status& status = outcome.status();
+  EXPECT_EQ(Reason(status), then.reason) << message;
+  EXPECT_EQ(BadFields(status), then.fields) << message;
+  const std::map<std::string, std::string> metadata = Metadata(status);
+  if (then.exact_metadata) {
+    EXPECT_EQ(metadata, then.metadata) << message;
+  } else {
+    for (const auto& [key, value] : then.metadata) {
+      EXPECT_THAT(metadata, ::testing::Contains(::testing::Pair(key, value))) << message;
+    }
   }
 }
 
