@@ -19,6 +19,7 @@ using ::ctg::testing::Emits;
 using ::ctg::testing::EmitsNothing;
 using ::ctg::testing::ExpectDecision;
 using ::ctg::testing::Fails;
+using ::ctg::testing::GivenEvents;
 using ::ctg::testing::Reason;
 using ::ctg::testing::RejectsFields;
 using ::ctg::testing::StatusIs;
@@ -86,6 +87,8 @@ const RegisterCase kRegisterCases[] = {
     {"EveryBadFieldAtOnce", Registering({"bad", "", ""}),
      RejectsFields({"person_id", "person.organisation", "person.identity"})},
     {"AlreadyRegistered", [](PersonState& s, RegisterPerson&) { s = Registered(); },
+     Fails(absl::StatusCode::kAlreadyExists)},
+    {"AlreadyRegisteredByItsEvent", GivenEvents<PersonEvent>({v1::PersonRegistered()}),
      Fails(absl::StatusCode::kAlreadyExists)},
 };
 
