@@ -53,6 +53,8 @@ struct ExpectedRevisionCase {
   bool ok;
   std::string message;  // part of the ABORTED message
 };
+// gtest prints a row by its name, not its bytes.
+void PrintTo(const ExpectedRevisionCase& row, std::ostream* os) { *os << row.name; }
 
 class ExpectedRevisionTest : public StoreTest,
                              public ::testing::WithParamInterface<ExpectedRevisionCase> {};
@@ -152,6 +154,8 @@ struct InvalidAppendCase {
   std::vector<EventData> events;
   std::string message;
 };
+// gtest prints a row by its name, not its bytes.
+void PrintTo(const InvalidAppendCase& row, std::ostream* os) { *os << row.name; }
 
 class InvalidAppendTest : public StoreTest,
                           public ::testing::WithParamInterface<InvalidAppendCase> {};

@@ -26,6 +26,8 @@ struct Row {
   platform::Principal principal;
   bool own_ctg, other_ctg, gone_ctg, organisation, other_stream, person, gone_person;
 };
+// gtest prints a row by its name, not its bytes.
+void PrintTo(const Row& row, std::ostream* os) { *os << row.name; }
 
 class MayReadTest : public ::testing::TestWithParam<Row> {};
 

@@ -3,11 +3,10 @@
 #ifndef CTG_TESTS_SERVICES_PLANS_CTG_FIXTURES_H_
 #define CTG_TESTS_SERVICES_PLANS_CTG_FIXTURES_H_
 
-#include <functional>
 #include <map>
 #include <optional>
-#include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +15,7 @@
 #include "services/partners/organisation.h"
 #include "services/plans/ctg.h"
 #include "services/platform/errors.h"
+#include "tests/testing/decider_table.h"
 
 namespace ctg::plans::testing {
 
@@ -151,66 +151,27 @@ inline CtgState InState(v1::CtgState state) {
   return ctg;
 }
 
-inline std::vector<std::string> BadFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  if (auto bad_request = platform::BadRequestOf(status)) {
-    for (const auto& violation : bad_request->field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
+using ::ctg::testing::BadFields;
+using ::ctg::testing::BreaksRule;
+using ::ctg::testing::CaseName;
+using ::ctg::testing::Emits;
+using ::ctg::testing::EmitsNothing;
+using ::ctg::testing::Fails;
+using ::ctg::testing::Metadata;
+using ::ctg::testing::Reason;
+using ::ctg::testing::RejectsFields;
+using ::ctg::testing::TypeNames;
 
-inline std::string Reason(const absl::Status& status) {
-  auto info = platform::ErrorInfoOf(status);
-  return info.has_value() ? info->reason() : "";
-}
-
-inline std::map<std::string, std::string> Metadata(const absl::Status& status) {
-  auto info = platform::ErrorInfoOf(status);
-  if (!info.has_value()) return {};
-  return {info->metadata().begin(), info->metadata().end()};
-}
-
-inline std::vector<std::string> TypeNames(const std::vector<CtgEvent>& events) {
-  std::vector<std::string> names;
-  for (const CtgEvent& event : events) names.push_back(AsMessage(event).GetDescriptor()->name());
-  return names;
-}
-
-// One row of a decider table: `setup` changes the base state and command of the suite; the
-// row expects `code`, and then either the events' type names (OK) or the BadRequest's fields,
-// and the ErrorInfo's reason ("" for none).
+// One row of a CTG decider table (tests/testing/decider_table.h): `given` changes the suite's
+// base state and command.
 template <typename Command>
-struct CommandCase {
-  std::string name;
-  std::function<void(CtgState&, Command&)> setup;
-  absl::StatusCode code = absl::StatusCode::kOk;
-  std::vector<std::string> events_or_fields;
-  std::string reason;
-};
+using CommandCase = ::ctg::testing::DeciderCase<CtgState, Command>;
 
-template <typename Command>
-void PrintTo(const CommandCase<Command>& test, std::ostream* os) {
-  *os << test.name;
-}
-
-// The name of a row, for INSTANTIATE_TEST_SUITE_P.
-inline constexpr auto kCaseName = [](const auto& info) { return info.param.name; };
-
-// Decides the row's command on the row's state and checks the outcome.
+// Decides the row's command on the row's state, with Registry(), and checks the outcome.
 template <typename Command>
 void ExpectOutcome(const CommandCase<Command>& test, CtgState state, Command command) {
-  test.setup(state, command);
-  const absl::StatusOr<std::vector<CtgEvent>> events = Decide(state, command, Registry());
-  if (test.code == absl::StatusCode::kOk) {
-    ASSERT_TRUE(events.ok()) << events.status();
-    EXPECT_EQ(TypeNames(*events), test.events_or_fields);
-    return;
-  }
-  EXPECT_EQ(events.status().code(), test.code) << events.status();
-  EXPECT_EQ(BadFields(events.status()), test.events_or_fields) << events.status();
-  EXPECT_EQ(Reason(events.status()), test.reason) << events.status();
+  ::ctg::testing::ExpectDecision(test, ::ctg::testing::DecideWith(Registry()), std::move(state),
+                                 std::move(command));
 }
 
 }  // namespace ctg::plans::testing

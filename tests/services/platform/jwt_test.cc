@@ -138,6 +138,8 @@ struct RejectedCase {
   std::function<std::string()> token;
   std::string message;
 };
+// gtest prints a row by its name, not its bytes.
+void PrintTo(const RejectedCase& row, std::ostream* os) { *os << row.name; }
 
 class JwtRejectionTest : public JwtTest, public ::testing::WithParamInterface<RejectedCase> {};
 

@@ -7,8 +7,8 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <ostream>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -21,6 +21,7 @@
 #include "services/staffing/post.h"
 #include "services/staffing/recruitment.h"
 #include "services/staffing/replacement.h"
+#include "tests/testing/decider_table.h"
 
 namespace ctg::staffing::testing {
 
@@ -282,53 +283,21 @@ inline PostState HeldPost(const World& world) {
   return state;
 }
 
-inline std::vector<std::string> BadFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  if (auto bad_request = platform::BadRequestOf(status)) {
-    for (const auto& violation : bad_request->field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
+using ::ctg::testing::BadFields;
+using ::ctg::testing::BreaksRule;
+using ::ctg::testing::CaseName;
+using ::ctg::testing::Emits;
+using ::ctg::testing::EmitsNothing;
+using ::ctg::testing::Fails;
+using ::ctg::testing::Metadata;
+using ::ctg::testing::Reason;
+using ::ctg::testing::RejectsFields;
+using ::ctg::testing::TypeNames;
 
-inline std::string Reason(const absl::Status& status) {
-  auto info = platform::ErrorInfoOf(status);
-  return info.has_value() ? info->reason() : "";
-}
-
-inline std::map<std::string, std::string> Metadata(const absl::Status& status) {
-  auto info = platform::ErrorInfoOf(status);
-  if (!info.has_value()) return {};
-  return {info->metadata().begin(), info->metadata().end()};
-}
-
-template <typename Event>
-std::vector<std::string> TypeNames(const std::vector<Event>& events) {
-  std::vector<std::string> names;
-  for (const Event& event : events) names.push_back(AsMessage(event).GetDescriptor()->name());
-  return names;
-}
-
-// One row of a decider table: `setup` changes the suite's base state, command and world; the
-// row expects `code`, then either the events' type names (OK) or the BadRequest's fields, and
-// the ErrorInfo's reason ("" for none).
+// One row of a staffing decider table (tests/testing/decider_table.h): `given` changes the
+// suite's base state, command and world.
 template <typename State, typename Command>
-struct Case {
-  std::string name;
-  std::function<void(State&, Command&, World&)> setup;
-  absl::StatusCode code = absl::StatusCode::kOk;
-  std::vector<std::string> events_or_fields;
-  std::string reason;
-};
-
-template <typename State, typename Command>
-void PrintTo(const Case<State, Command>& test, std::ostream* os) {
-  *os << test.name;
-}
-
-// The name of a row, for INSTANTIATE_TEST_SUITE_P.
-inline constexpr auto kCaseName = [](const auto& info) { return info.param.name; };
+using Case = ::ctg::testing::DeciderCase<State, Command, World>;
 
 inline PostLookups LookupsFor(const World& world, const PostState&) { return world.ForPost(); }
 inline RecruitmentLookups LookupsFor(const World& world, const RecruitmentState&) {
@@ -341,16 +310,12 @@ inline ReplacementLookups LookupsFor(const World& world, const ReplacementState&
 // Decides the row's command on the row's state and world, and checks the outcome.
 template <typename State, typename Command>
 void ExpectOutcome(const Case<State, Command>& test, State state, Command command, World world) {
-  test.setup(state, command, world);
-  const auto events = Decide(state, command, LookupsFor(world, state));
-  if (test.code == absl::StatusCode::kOk) {
-    ASSERT_TRUE(events.ok()) << events.status();
-    EXPECT_EQ(TypeNames(*events), test.events_or_fields);
-    return;
-  }
-  EXPECT_EQ(events.status().code(), test.code) << events.status();
-  EXPECT_EQ(BadFields(events.status()), test.events_or_fields) << events.status();
-  EXPECT_EQ(Reason(events.status()), test.reason) << events.status();
+  ::ctg::testing::ExpectDecision(
+      test,
+      [](const State& s, const Command& c, const World& w) {
+        return Decide(s, c, LookupsFor(w, s));
+      },
+      std::move(state), std::move(command), std::move(world));
 }
 
 // A no-op setup.

@@ -102,7 +102,7 @@ const WorkloadCase kWorkloadCases[] = {
      110},
 };
 
-INSTANTIATE_TEST_SUITE_P(Table, WorkloadTest, ::testing::ValuesIn(kWorkloadCases), kCaseName);
+INSTANTIATE_TEST_SUITE_P(Table, WorkloadTest, ::testing::ValuesIn(kWorkloadCases), CaseName);
 
 }  // namespace
 }  // namespace ctg::staffing
