@@ -11,6 +11,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/platform/time_proto.h"
+#include "tests/services/staffing/staffing_print.h"
 #include "tests/services/staffing/staffing_fixtures.h"
 
 namespace ctg::staffing {
