@@ -12,7 +12,8 @@ namespace ctg::api {
 
 std::string MethodOf(const google::protobuf::Message& request) {
   static absl::Mutex mu(absl::kConstInit);
-  static auto* methods = new absl::flat_hash_map<const google::protobuf::Descriptor*, std::string>();
+  static auto* methods =
+      new absl::flat_hash_map<const google::protobuf::Descriptor*, std::string>();
   const google::protobuf::Descriptor* type = request.GetDescriptor();
   absl::MutexLock lock(&mu);
   auto it = methods->find(type);

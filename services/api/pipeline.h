@@ -84,7 +84,7 @@ absl::StatusOr<platform::Principal> Admit(const grpc::CallbackServerContext& cal
 struct Granted {
   platform::Permission permission;
   platform::Role role;
-  std::string subject;                  // the caller's token subject
+  std::string subject;                    // the caller's token subject
   std::optional<platform::CtgScope> ctg;  // the CTG acted in, if the permission names one
   absl::Time now;
 };
@@ -111,8 +111,8 @@ struct Command {
   platform::Permission permission = platform::Permission::kAdminister;
   std::string etag;
   std::string request_id;
-  std::string reason;        // why, when the command takes one (its events' metadata)
-  absl::Status invalid;      // a request check that failed before deciding
+  std::string reason;    // why, when the command takes one (its events' metadata)
+  absl::Status invalid;  // a request check that failed before deciding
   // The decider, built from what was granted.
   std::function<platform::Decider<Aggregate>(const Granted&)> decider;
   std::string cdt_exchange;  // the CDT exchange a change rests on (its events' metadata)
@@ -132,12 +132,12 @@ std::function<platform::Decider<Aggregate>(const Granted&)> Always(Fn decide) {
 template <typename Resource>
 platform::OutcomeCallback<typename Resource::Aggregate> Respond(
     grpc::ServerUnaryReactor* reactor, typename Resource::Message* response) {
-  return [reactor, response](
-             absl::StatusOr<platform::Outcome<typename Resource::Aggregate>> outcome) {
-    if (!outcome.ok()) return reactor->Finish(ToGrpcStatus(outcome.status()));
-    *response = Resource::ToMessage(outcome->state, outcome->revision);
-    reactor->Finish(grpc::Status::OK);
-  };
+  return
+      [reactor, response](absl::StatusOr<platform::Outcome<typename Resource::Aggregate>> outcome) {
+        if (!outcome.ok()) return reactor->Finish(ToGrpcStatus(outcome.status()));
+        *response = Resource::ToMessage(outcome->state, outcome->revision);
+        reactor->Finish(grpc::Status::OK);
+      };
 }
 
 // The request checks every command makes after the principal: request id, reason, and the
@@ -158,8 +158,7 @@ grpc::ServerUnaryReactor* AuthorizeAndExecute(
     const Target& target, Command<typename Resource::Aggregate> command,
     typename Resource::Message* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
-  std::string organisation =
-      command.acting_for.empty() ? target.organisation : command.acting_for;
+  std::string organisation = command.acting_for.empty() ? target.organisation : command.acting_for;
   platform::Scope scope = platform::Scope::Organisation(organisation);
   if (target.ctg.has_value()) {
     scope = organisation.empty() ? platform::Scope::Ctg(*target.ctg)
@@ -171,17 +170,16 @@ grpc::ServerUnaryReactor* AuthorizeAndExecute(
                                                                                 : role.status());
   }
   if (!target.missing.ok()) return Fail(reactor, target.missing);
-  platform::Decider<typename Resource::Aggregate> decide = command.decider(
-      Granted{command.permission, *role, principal.subject, target.ctg, now});
-  platform::CommandContext context = MakeCommandContext(
-      *call, std::move(principal), *role, MethodOf(*command.request), *command.request,
-      command.request_id, now);
+  platform::Decider<typename Resource::Aggregate> decide =
+      command.decider(Granted{command.permission, *role, principal.subject, target.ctg, now});
+  platform::CommandContext context =
+      MakeCommandContext(*call, std::move(principal), *role, MethodOf(*command.request),
+                         *command.request, command.request_id, now);
   context.reason = std::move(command.reason);
   context.cdt_exchange = std::move(command.cdt_exchange);
-  platform::Execute<typename Resource::Aggregate>(store, repository, target.stream,
-                                                  std::move(context), command.etag,
-                                                  std::move(decide),
-                                                  Respond<Resource>(reactor, response));
+  platform::Execute<typename Resource::Aggregate>(
+      store, repository, target.stream, std::move(context), command.etag, std::move(decide),
+      Respond<Resource>(reactor, response));
   return reactor;
 }
 
@@ -196,8 +194,8 @@ class ResourceCalls {
   using Snapshot = typename platform::Repository<Aggregate>::Snapshot;
   // The target of a command on the resource `id`, whose snapshot is `snapshot` (its state
   // may not exist); an error (its NOT_FOUND) refuses the command.
-  using TargetOf = std::function<absl::StatusOr<Target>(absl::string_view id,
-                                                        const Snapshot& snapshot)>;
+  using TargetOf =
+      std::function<absl::StatusOr<Target>(absl::string_view id, const Snapshot& snapshot)>;
 
   // Everything must outlive the calls.
   ResourceCalls(eventstore::EventStore& store, platform::Repository<Aggregate>& repository,
@@ -247,9 +245,8 @@ class ResourceCalls {
 
   // Get with a conversion of its own.
   grpc::ServerUnaryReactor* GetAs(grpc::CallbackServerContext* call,
-                                  const google::protobuf::Message& request,
-                                  const std::string& name, platform::Permission read,
-                                  Message* response,
+                                  const google::protobuf::Message& request, const std::string& name,
+                                  platform::Permission read, Message* response,
                                   absl::FunctionRef<Message(const Snapshot&)> convert) const {
     grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
     absl::StatusOr<platform::Principal> principal = Admit(*call, request);
@@ -282,10 +279,9 @@ class ResourceCalls {
 // until it accepted `page_size` of them (`add` says whether it did). Returns the stream to
 // resume after, or empty on the last page.
 template <typename Aggregate>
-std::string Page(const platform::Repository<Aggregate>& repository, const std::string& after,
-                 int page_size,
-                 absl::FunctionRef<bool(const typename platform::Repository<Aggregate>::Snapshot&)>
-                     add) {
+std::string Page(
+    const platform::Repository<Aggregate>& repository, const std::string& after, int page_size,
+    absl::FunctionRef<bool(const typename platform::Repository<Aggregate>::Snapshot&)> add) {
   int added = 0;
   std::string last;
   bool more = false;

@@ -10,7 +10,8 @@ namespace ctg::partners {
 
 // Organisation streams `org-{siren}`.
 using OrganisationAggregate =
-    platform::Aggregate<OrganisationState, OrganisationEvent, kStreamPrefix, &ParseOrganisationEvent, &AsMessage>;
+    platform::Aggregate<OrganisationState, OrganisationEvent, kStreamPrefix,
+                        &ParseOrganisationEvent, &AsMessage>;
 
 }  // namespace ctg::partners
 

@@ -25,13 +25,12 @@ absl::StatusOr<std::unique_ptr<Modules>> Modules::Compose(eventstore::EventStore
   // Each context, after those it builds on.
   auto* partners = modules->Add(std::make_unique<partners_api::PartnersModule>(store));
   auto* plans = modules->Add(std::make_unique<plans_api::PlansModule>(store, *partners));
-  auto* persons =
-      modules->Add(std::make_unique<persons_api::PersonsModule>(store, vault, *plans));
+  auto* persons = modules->Add(std::make_unique<persons_api::PersonsModule>(store, vault, *plans));
   auto* staffing =
       modules->Add(std::make_unique<staffing_api::StaffingModule>(store, *plans, *persons));
   persons->AddLinks(staffing);  // candidates, agents and replacements concern their CTGs
-  modules->Add(std::make_unique<audit_api::AuditModule>(store, modules->streams_,
-                                                        std::move(backup_dir)));
+  modules->Add(
+      std::make_unique<audit_api::AuditModule>(store, modules->streams_, std::move(backup_dir)));
   modules->persons_ = persons;
   modules->staffing_ = staffing;
 

@@ -37,8 +37,7 @@ grpc::ServerUnaryReactor* PartnersServiceImpl::CreateOrganisation(
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id");
-      !s.ok()) {
+  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
   if (!request->has_organisation()) {
@@ -73,8 +72,8 @@ grpc::ServerUnaryReactor* PartnersServiceImpl::ListOrganisations(
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (auto role = platform::Authorize(*principal, Permission::kReadRegistry,
-                                      platform::Scope::None());
+  if (auto role =
+          platform::Authorize(*principal, Permission::kReadRegistry, platform::Scope::None());
       !role.ok()) {
     return Fail(reactor, role.status());
   }

@@ -16,9 +16,7 @@ struct OrganisationResource {
   static absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view field) {
     return partners::ParseOrganisationName(name, field);
   }
-  static std::string Stream(absl::string_view siren) {
-    return partners::OrganisationStream(siren);
-  }
+  static std::string Stream(absl::string_view siren) { return partners::OrganisationStream(siren); }
   static absl::Status NotFound(absl::string_view siren);
   static Message ToMessage(const partners::OrganisationState& state,
                            std::optional<uint64_t> revision);

@@ -26,8 +26,7 @@ bool PersonsModule::PersonExists(absl::string_view person) const {
   return persons_.Get(persons::PersonStream(id)).state.exists;
 }
 
-absl::Status PersonsModule::RequirePerson(absl::string_view person,
-                                          absl::string_view field) const {
+absl::Status PersonsModule::RequirePerson(absl::string_view person, absl::string_view field) const {
   if (PersonExists(person)) return absl::OkStatus();
   return platform::RuleViolation(
       "PERSON_NOT_FOUND",
@@ -53,8 +52,7 @@ platform::PersonScope PersonsModule::PersonScopeOf(const persons::PersonState& p
   return scope;
 }
 
-void PersonsModule::ErasePersonData(const std::string& person_id,
-                                    platform::CommandContext context,
+void PersonsModule::ErasePersonData(const std::string& person_id, platform::CommandContext context,
                                     persons::ErasePerson command,
                                     platform::OutcomeCallback<persons::PersonAggregate> done) {
   const std::string stream = persons::PersonStream(person_id);
@@ -79,8 +77,8 @@ std::vector<platform::StreamCategory> PersonsModule::StreamCategories() const {
         access.permission = platform::Permission::kReadPerson;
         auto snapshot = persons_.Get(stream);
         // A person that does not resolve has an empty scope, which only caf_admin reads.
-        access.person = snapshot.state.exists ? PersonScopeOf(snapshot.state)
-                                              : platform::PersonScope{};
+        access.person =
+            snapshot.state.exists ? PersonScopeOf(snapshot.state) : platform::PersonScope{};
         return access;
       }}};
 }

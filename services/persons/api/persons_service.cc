@@ -27,22 +27,21 @@ std::string SirenOf(absl::string_view organisation) {
 PersonsServiceImpl::PersonsServiceImpl(PersonsModule& module, api::Clock clock)
     : module_(module), clock_(std::move(clock)), erasures_("ctg-erasure", kMaxErasuresWaiting) {}
 
-grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
-    grpc::CallbackServerContext* call, const v1::CreatePersonRequest* request,
-    v1::Person* response) {
+grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(grpc::CallbackServerContext* call,
+                                                           const v1::CreatePersonRequest* request,
+                                                           v1::Person* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id");
-      !s.ok()) {
+  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
   const v1::Person& person = request->person();
   absl::StatusOr<std::string> siren =
       partners::ParseOrganisationName(person.organisation(), "person.organisation");
   if (!siren.ok()) return Fail(reactor, siren.status());
-  absl::StatusOr<platform::Role> role = platform::Authorize(
-      *principal, Permission::kCreatePerson, platform::Scope::Organisation(*siren));
+  absl::StatusOr<platform::Role> role = platform::Authorize(*principal, Permission::kCreatePerson,
+                                                            platform::Scope::Organisation(*siren));
   if (!role.ok()) return Fail(reactor, role.status());
   if (!person.has_identity()) {
     return Fail(reactor, platform::InvalidField("person.identity", "required"));
@@ -61,7 +60,7 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::CreatePerson(
       api::MakeCommandContext(*call, *std::move(principal), *role, api::MethodOf(*request),
                               *request, request->request_id(), clock_());
   persons::RegisterPerson command{person_id, person.organisation(), *std::move(sealed),
-                                 person.recruitment()};
+                                  person.recruitment()};
   platform::Execute<persons::PersonAggregate>(
       module_.store_, module_.persons_, stream, std::move(context), /*etag=*/"",
       [command = std::move(command)](const persons::PersonState& state) {
@@ -94,7 +93,7 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::GetPerson(grpc::CallbackServerCont
   // The read is recorded first; only then is the identity opened.
   platform::CommandContext context =
       api::MakeCommandContext(*call, *std::move(principal), *role, api::MethodOf(*request),
-                         *request, /*request_id=*/"", clock_());
+                              *request, /*request_id=*/"", clock_());
   context.reason = request->purpose();
   persons::RecordAccess command{request->purpose()};
   platform::Execute<persons::PersonAggregate>(
@@ -122,14 +121,13 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::GetPerson(grpc::CallbackServerCont
   return reactor;
 }
 
-grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
-    grpc::CallbackServerContext* call, const v1::ErasePersonRequest* request,
-    v1::Person* response) {
+grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(grpc::CallbackServerContext* call,
+                                                          const v1::ErasePersonRequest* request,
+                                                          v1::Person* response) {
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id");
-      !s.ok()) {
+  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
   absl::StatusOr<std::string> person_id = persons::ParsePersonName(request->name(), "name");
@@ -152,12 +150,12 @@ grpc::ServerUnaryReactor* PersonsServiceImpl::ErasePerson(
       api::MakeCommandContext(*call, *std::move(principal), *role, api::MethodOf(*request),
                               *request, request->request_id(), clock_());
   // Erasing flushes and compacts the vault: on the erasure queue, not on a gRPC thread.
-  absl::Status queued = erasures_.Submit([this, reactor, response, person_id = *person_id,
-                                          context = std::move(context),
-                                          command = std::move(command)]() mutable {
-    module_.ErasePersonData(person_id, std::move(context), std::move(command),
-                            api::Respond<PersonResource>(reactor, response));
-  });
+  absl::Status queued =
+      erasures_.Submit([this, reactor, response, person_id = *person_id,
+                        context = std::move(context), command = std::move(command)]() mutable {
+        module_.ErasePersonData(person_id, std::move(context), std::move(command),
+                                api::Respond<PersonResource>(reactor, response));
+      });
   if (!queued.ok()) return Fail(reactor, queued);
   return reactor;
 }

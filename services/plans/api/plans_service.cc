@@ -43,8 +43,7 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateCtg(grpc::CallbackServerContex
   grpc::ServerUnaryReactor* reactor = call->DefaultReactor();
   absl::StatusOr<platform::Principal> principal = api::Admit(*call, *request);
   if (!principal.ok()) return Fail(reactor, principal.status());
-  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id");
-      !s.ok()) {
+  if (absl::Status s = platform::ValidateRequestId(request->request_id(), "request_id"); !s.ok()) {
     return Fail(reactor, s);
   }
   if (!request->has_ctg()) return Fail(reactor, platform::InvalidField("ctg", "required"));
@@ -52,24 +51,27 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateCtg(grpc::CallbackServerContex
   absl::StatusOr<std::string> porteur =
       partners::ParseOrganisationName(request->ctg().porteur(), "ctg.porteur");
   if (!porteur.ok()) return Fail(reactor, porteur.status());
-  plans::DraftCtg draft{request->ctg_id().empty()
-                            ? absl::StrCat("ctg", platform::IdFromRequest(
-                                                      "ctg", platform::RequestScope(*principal),
-                                                      request->request_id(), 6))
-                            : request->ctg_id(),
-                        request->ctg()};
+  plans::DraftCtg draft{
+      request->ctg_id().empty()
+          ? absl::StrCat("ctg", platform::IdFromRequest("ctg", platform::RequestScope(*principal),
+                                                        request->request_id(), 6))
+          : request->ctg_id(),
+      request->ctg()};
   const std::string stream = plans::CtgStream(draft.ctg_id);
   platform::Principal caller = *principal;
   api::Command<plans::CtgAggregate> command{
-      request, Permission::kCreateCtg, /*etag=*/"", request->request_id(), "", absl::OkStatus(),
-      [this, draft = std::move(draft), caller = std::move(caller)](const api::Granted& granted)
-          -> platform::Decider<plans::CtgAggregate> {
+      request,
+      Permission::kCreateCtg,
+      /*etag=*/"",
+      request->request_id(),
+      "",
+      absl::OkStatus(),
+      [this, draft = std::move(draft), caller = std::move(caller)](
+          const api::Granted& granted) -> platform::Decider<plans::CtgAggregate> {
         // A CDT who drafts a CTG follows it: it enters their portfolio in the same append.
-        std::string cdt =
-            granted.role == platform::Role::kCafCdt ? granted.subject : std::string();
+        std::string cdt = granted.role == platform::Role::kCafCdt ? granted.subject : std::string();
         return [this, draft, caller, cdt = std::move(cdt), now = granted.now](
-                   const plans::CtgState& state)
-                   -> absl::StatusOr<std::vector<plans::CtgEvent>> {
+                   const plans::CtgState& state) -> absl::StatusOr<std::vector<plans::CtgEvent>> {
           // An id taken by a CTG the caller may not read is refused as a read of it is.
           if (state.exists && !platform::CanReadCtg(caller, PlansModule::ScopeOf(state.ctg))) {
             return platform::CtgNotFound(draft.ctg_id);
@@ -86,10 +88,9 @@ grpc::ServerUnaryReactor* PlansServiceImpl::CreateCtg(grpc::CallbackServerContex
           return events;
         };
       }};
-  return ctgs_.Execute(
-      call, *std::move(principal),
-      api::Target{stream, std::nullopt, *std::move(porteur), absl::OkStatus()},
-      std::move(command), response);
+  return ctgs_.Execute(call, *std::move(principal),
+                       api::Target{stream, std::nullopt, *std::move(porteur), absl::OkStatus()},
+                       std::move(command), response);
 }
 
 grpc::ServerUnaryReactor* PlansServiceImpl::GetCtg(grpc::CallbackServerContext* call,
@@ -146,21 +147,21 @@ grpc::ServerUnaryReactor* PlansServiceImpl::UpdateCtg(grpc::CallbackServerContex
   absl::StatusOr<std::vector<std::string>> paths =
       api::MaskPaths(request->update_mask(), {"title", "start_date", "end_date", "thematiques"});
   plans::UpdateCtg command{request->ctg(), paths.ok() ? *paths : std::vector<std::string>()};
-  return ctgs_.RunOnExisting(call, request->ctg().name(), "ctg.name",
-                             {request, Permission::kChangeCtg, request->ctg().etag(),
-                              request->request_id(), "", paths.status(),
-                              DecideWith(std::move(command))},
-                             response);
+  return ctgs_.RunOnExisting(
+      call, request->ctg().name(), "ctg.name",
+      {request, Permission::kChangeCtg, request->ctg().etag(), request->request_id(), "",
+       paths.status(), DecideWith(std::move(command))},
+      response);
 }
 
 grpc::ServerUnaryReactor* PlansServiceImpl::AddSignatory(grpc::CallbackServerContext* call,
                                                          const v1::AddSignatoryRequest* request,
                                                          v1::Ctg* response) {
-  return ctgs_.RunOnExisting(call, request->name(), "name",
-                             {request, Permission::kChangeCtg, request->etag(),
-                              request->request_id(), "", absl::OkStatus(),
-                              DecideWith(plans::AddSignatory{request->signatory()})},
-                             response);
+  return ctgs_.RunOnExisting(
+      call, request->name(), "name",
+      {request, Permission::kChangeCtg, request->etag(), request->request_id(), "",
+       absl::OkStatus(), DecideWith(plans::AddSignatory{request->signatory()})},
+      response);
 }
 
 grpc::ServerUnaryReactor* PlansServiceImpl::RecordDeliberation(
@@ -169,7 +170,11 @@ grpc::ServerUnaryReactor* PlansServiceImpl::RecordDeliberation(
   absl::StatusOr<std::string> siren =
       partners::ParseOrganisationName(request->organisation(), "organisation");
   api::Command<plans::CtgAggregate> command{
-      request, Permission::kActForSignatory, request->etag(), request->request_id(), "",
+      request,
+      Permission::kActForSignatory,
+      request->etag(),
+      request->request_id(),
+      "",
       siren.status(),
       DecideWith(plans::RecordDeliberation{request->organisation(), request->deliberation()})};
   command.acting_for = siren.value_or("");
@@ -182,7 +187,11 @@ grpc::ServerUnaryReactor* PlansServiceImpl::RecordSignature(
   absl::StatusOr<std::string> siren =
       partners::ParseOrganisationName(request->organisation(), "organisation");
   api::Command<plans::CtgAggregate> command{
-      request, Permission::kActForSignatory, request->etag(), request->request_id(), "",
+      request,
+      Permission::kActForSignatory,
+      request->etag(),
+      request->request_id(),
+      "",
       siren.status(),
       DecideWith(plans::RecordSignature{request->organisation(), request->signature_date()})};
   command.acting_for = siren.value_or("");
@@ -192,16 +201,16 @@ grpc::ServerUnaryReactor* PlansServiceImpl::RecordSignature(
 grpc::ServerUnaryReactor* PlansServiceImpl::AssignCdt(grpc::CallbackServerContext* call,
                                                       const v1::AssignCdtRequest* request,
                                                       v1::Ctg* response) {
-  return ctgs_.RunOnExisting(call, request->name(), "name",
-                             {request, Permission::kAssignCdt, request->etag(),
-                              request->request_id(), request->reason(), absl::OkStatus(),
-                              DecideWith(plans::AssignCdt{request->cdt(), request->reason()})},
-                             response);
+  return ctgs_.RunOnExisting(
+      call, request->name(), "name",
+      {request, Permission::kAssignCdt, request->etag(), request->request_id(), request->reason(),
+       absl::OkStatus(), DecideWith(plans::AssignCdt{request->cdt(), request->reason()})},
+      response);
 }
 
-grpc::ServerUnaryReactor* PlansServiceImpl::TransitionCtg(
-    grpc::CallbackServerContext* call, const v1::TransitionCtgRequest* request,
-    v1::Ctg* response) {
+grpc::ServerUnaryReactor* PlansServiceImpl::TransitionCtg(grpc::CallbackServerContext* call,
+                                                          const v1::TransitionCtgRequest* request,
+                                                          v1::Ctg* response) {
   return ctgs_.RunOnExisting(
       call, request->name(), "name",
       {request, Permission::kTransitionCtg, request->etag(), request->request_id(),

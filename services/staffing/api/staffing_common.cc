@@ -8,8 +8,8 @@
 #include "absl/strings/strip.h"
 #include "eventstore/base/status_macros.h"
 #include "eventstore/types.h"
-#include "services/staffing/api/staffing_internal.h"
 #include "services/platform/time_proto.h"
+#include "services/staffing/api/staffing_internal.h"
 
 namespace ctg::staffing_api {
 
@@ -29,8 +29,9 @@ staffing::Party PartyFor(platform::Permission permission, platform::Role role) {
 Acting ActingOf(const api::Granted& granted) {
   return Acting{PartyFor(granted.permission, granted.role),
                 granted.subject,
-                granted.ctg.has_value() ? absl::StrCat(staffing::kCtgNamePrefix, granted.ctg->ctg_id)
-                                        : std::string(),
+                granted.ctg.has_value()
+                    ? absl::StrCat(staffing::kCtgNamePrefix, granted.ctg->ctg_id)
+                    : std::string(),
                 granted.ctg.has_value() ? granted.ctg->cdt : std::string(),
                 Today(granted.now),
                 granted.now};

@@ -96,9 +96,8 @@ struct DeciderOptions {
 template <typename Aggregate, typename Cmd, typename LookupsFn>
 std::function<platform::Decider<Aggregate>(const api::Granted&)> MakeDecider(
     Cmd command, LookupsFn lookups, DeciderOptions<Cmd> options = {}) {
-  return [command = std::move(command), lookups = std::move(lookups),
-          options = std::move(options)](const api::Granted& granted)
-             -> platform::Decider<Aggregate> {
+  return [command = std::move(command), lookups = std::move(lookups), options = std::move(options)](
+             const api::Granted& granted) -> platform::Decider<Aggregate> {
     const Acting acting = ActingOf(granted);
     Cmd completed = command;
     completed.party = acting.party;
@@ -240,19 +239,18 @@ void RefuseHiddenExisting(const StaffingModule& module, const platform::Principa
   using R = Resource<Aggregate>;
   command.decider = [module = &module, caller, id,
                      decider = std::move(command.decider)](const api::Granted& granted) {
-    return platform::Decider<Aggregate>(
-        [module, caller, id, decide = decider(granted)](
-            const typename Aggregate::State& state) mutable
-            -> absl::StatusOr<std::vector<typename Aggregate::Event>> {
-          if (state.exists) {
-            std::optional<platform::CtgScope> scope =
-                module->CtgScopeOf(staffing::IdOf(R::Ctg(state), staffing::kCtgNamePrefix));
-            if (!scope.has_value() || !platform::CanReadCtg(caller, *scope)) {
-              return R::NotFound(id);
-            }
-          }
-          return decide(state);
-        });
+    return platform::Decider<Aggregate>([module, caller, id, decide = decider(granted)](
+                                            const typename Aggregate::State& state) mutable
+                                        -> absl::StatusOr<std::vector<typename Aggregate::Event>> {
+      if (state.exists) {
+        std::optional<platform::CtgScope> scope =
+            module->CtgScopeOf(staffing::IdOf(R::Ctg(state), staffing::kCtgNamePrefix));
+        if (!scope.has_value() || !platform::CanReadCtg(caller, *scope)) {
+          return R::NotFound(id);
+        }
+      }
+      return decide(state);
+    });
   };
 }
 

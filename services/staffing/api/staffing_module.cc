@@ -15,8 +15,7 @@ StaffingModule::StaffingModule(eventstore::EventStore& store, const plans_api::P
 
 StaffingModule::~StaffingModule() = default;
 
-std::optional<platform::CtgScope> StaffingModule::CtgScopeOfStream(
-    absl::string_view stream) const {
+std::optional<platform::CtgScope> StaffingModule::CtgScopeOfStream(absl::string_view stream) const {
   std::string ctg_name;
   if (absl::StartsWith(stream, staffing::kPostStreamPrefix)) {
     ctg_name = posts_.Get(stream).state.ctg;
@@ -72,7 +71,9 @@ staffing::Workload StaffingModule::WorkloadOf(absl::string_view person) const {
     for (const staffing::AssignmentRecord& record : snapshot.state.assignments) {
       if (!record.active || record.assignment.person() != person) continue;
       const v1::Assignment& held = record.assignment;
-      active.push_back({snapshot.state.post_id, held.assignment_id(), held.etp_hundredths(),
+      active.push_back({snapshot.state.post_id,
+                        held.assignment_id(),
+                        held.etp_hundredths(),
                         held.start_date(),
                         {held.other_activities().begin(), held.other_activities().end()}});
     }
@@ -85,8 +86,7 @@ persons::RecruitmentOutcome StaffingModule::RecruitmentOutcomeOf(absl::string_vi
   persons::RecruitmentOutcome outcome;
   absl::string_view id = name;
   if (!absl::ConsumePrefix(&id, staffing::kRecruitmentNamePrefix)) return outcome;
-  const staffing::RecruitmentState state =
-      recruitments_.Get(staffing::RecruitmentStream(id)).state;
+  const staffing::RecruitmentState state = recruitments_.Get(staffing::RecruitmentStream(id)).state;
   outcome.closed = staffing::IsOver(state);
   outcome.closed_time = state.update_time;
   outcome.hired_person = state.hired_person;
@@ -124,8 +124,7 @@ std::vector<api::Module::Service> StaffingModule::Services() {
 
 std::vector<platform::StreamCategory> StaffingModule::StreamCategories() const {
   std::vector<platform::StreamCategory> categories;
-  for (absl::string_view prefix : {staffing::kPostStreamPrefix,
-                                   staffing::kRecruitmentStreamPrefix,
+  for (absl::string_view prefix : {staffing::kPostStreamPrefix, staffing::kRecruitmentStreamPrefix,
                                    staffing::kReplacementStreamPrefix}) {
     categories.push_back(platform::CtgStreams(
         std::string(prefix),

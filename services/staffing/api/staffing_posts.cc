@@ -1,8 +1,8 @@
 // StaffingService: the posts and their change control.
 #include <utility>
 
-#include "services/staffing/api/staffing_service.h"
 #include "services/partners/organisation.h"
+#include "services/staffing/api/staffing_service.h"
 
 namespace ctg::staffing_api {
 namespace {
@@ -15,8 +15,7 @@ template <typename Cmd>
 std::function<platform::Decider<PostAggregate>(const api::Granted&)> PostDecider(
     StaffingModule& module, Cmd command, DeciderOptions<Cmd> options = {}) {
   return MakeDecider<PostAggregate>(
-      std::move(command), [&module] { return module.PostLookups(); },
-      std::move(options));
+      std::move(command), [&module] { return module.PostLookups(); }, std::move(options));
 }
 
 }  // namespace
@@ -47,9 +46,9 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
   if (!siren.ok()) return Fail(reactor, siren.status());
   const std::string post_id =
       request->post_id().empty()
-          ? absl::StrCat("post-", platform::IdFromRequest(
-                                      "post", platform::RequestScope(*principal),
-                                      request->request_id(), 6))
+          ? absl::StrCat("post-",
+                         platform::IdFromRequest("post", platform::RequestScope(*principal),
+                                                 request->request_id(), 6))
           : request->post_id();
   if (absl::Status s = staffing::ValidateId(post_id, "post_id"); !s.ok()) return Fail(reactor, s);
 
@@ -74,8 +73,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CreatePost(grpc::CallbackServerCo
                   DeciderOptions<staffing::CreatePost>{.rename = [](absl::string_view field) {
                     return field == "post_id" ? std::string(field) : absl::StrCat("post.", field);
                   }});
-  Target target{staffing::PostStream(post_id), *ctg_id, *siren,
-                              platform::CtgNotFound(*ctg_id)};
+  Target target{staffing::PostStream(post_id), *ctg_id, *siren, platform::CtgNotFound(*ctg_id)};
   RefuseHiddenExisting(module_, *principal, post_id, run);
   return Execute<PostAggregate>(call, *std::move(principal), target, std::move(run), response);
 }
@@ -84,7 +82,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GetPost(grpc::CallbackServerConte
                                                        const v1::GetPostRequest* request,
                                                        v1::Post* response) {
   const bool full = request->view() != v1::POST_VIEW_BASIC;
-  return Calls<PostAggregate>().GetAs(call, *request, request->name(), Permission::kReadCtg, response,
+  return Calls<PostAggregate>().GetAs(
+      call, *request, request->name(), Permission::kReadCtg, response,
       [full](const platform::Repository<PostAggregate>::Snapshot& snapshot) {
         return ToPost(snapshot.state, snapshot.revision, full);
       });
@@ -107,8 +106,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListPosts(grpc::CallbackServerCon
     if (!siren.ok()) return Fail(reactor, siren.status());
     employer = partners::OrganisationName(*siren);
   }
-  absl::StatusOr<std::string> ctg_id =
-      CtgFilter(module_, *principal, request->ctg(), "ctg");
+  absl::StatusOr<std::string> ctg_id = CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const bool full = request->view() == v1::POST_VIEW_FULL;
@@ -146,8 +144,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::TransitionPost(
                   DeciderOptions<staffing::TransitionPost>{.rename = [](absl::string_view field) {
                     return field == "to" ? std::string("status") : std::string(field);
                   }});
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCofinancing(
@@ -159,8 +157,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCofinancing(
   run.etag = request->etag();
   run.request_id = request->request_id();
   run.decider = PostDecider(module_, staffing::RecordCofinancing{request->cofinancing()});
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCafFunding(
@@ -174,8 +172,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCafFunding(
   staffing::RecordCafFunding command;
   command.funding = request->funding();
   run.decider = PostDecider(module_, std::move(command));
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::ProposeChange(
@@ -190,22 +188,21 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ProposeChange(
   staffing::ProposeChange command;
   command.change = request->change();
   const StaffingModule* module = &module_;
-  run.decider =
-      PostDecider(module_, std::move(command),
-                  DeciderOptions<staffing::ProposeChange>{
-                      .after = [module](const staffing::ProposeChange& c) -> absl::Status {
-                        // The people a change assigns are registered (their data lives in their
-                        // stream).
-                        const auto& assign = c.change.personnel().assign();
-                        for (int i = 0; i < assign.size(); ++i) {
-                          RETURN_IF_ERROR(module->persons().RequirePerson(
-                              assign[i].person(),
-                              absl::StrCat("change.personnel.assign[", i, "].person")));
-                        }
-                        return absl::OkStatus();
-                      }});
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  run.decider = PostDecider(
+      module_, std::move(command),
+      DeciderOptions<staffing::ProposeChange>{
+          .after = [module](const staffing::ProposeChange& c) -> absl::Status {
+            // The people a change assigns are registered (their data lives in their
+            // stream).
+            const auto& assign = c.change.personnel().assign();
+            for (int i = 0; i < assign.size(); ++i) {
+              RETURN_IF_ERROR(module->persons().RequirePerson(
+                  assign[i].person(), absl::StrCat("change.personnel.assign[", i, "].person")));
+            }
+            return absl::OkStatus();
+          }});
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCdtExchange(
@@ -226,8 +223,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RecordCdtExchange(
                         c.exchange.set_cdt(acting.Cdt());
                         return RequireCdt(acting);
                       }});
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::ApplyChange(grpc::CallbackServerContext* call,
@@ -256,10 +253,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ApplyChange(grpc::CallbackServerC
   run.etag = request->etag();
   run.request_id = request->request_id();
   run.cdt_exchange = cdt_exchange;
-  run.decider = PostDecider(module_, staffing::ApplyChange{request->change_id(), exchange_id,
-                                                             request->effective_date()});
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  run.decider = PostDecider(
+      module_, staffing::ApplyChange{request->change_id(), exchange_id, request->effective_date()});
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::WithdrawChange(
@@ -273,8 +270,8 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::WithdrawChange(
   run.reason = request->reason();
   run.decider =
       PostDecider(module_, staffing::WithdrawChange{request->change_id(), request->reason()});
-  return Calls<PostAggregate>().RunOnExisting(call, request->name(),
-                                                    "name", std::move(run), response);
+  return Calls<PostAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                              response);
 }
 
 }  // namespace ctg::staffing_api

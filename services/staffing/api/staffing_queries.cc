@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
-#include "services/staffing/api/staffing_service.h"
 #include "services/platform/dates.h"
+#include "services/staffing/api/staffing_service.h"
 #include "services/staffing/cdt_work_queue.h"
 
 namespace ctg::staffing_api {
@@ -34,8 +34,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListCdtWorkQueue(
       api::PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return Fail(reactor, page_size.status());
   // A CTG the caller may not read is NOT_FOUND before anything else, as everywhere.
-  absl::StatusOr<std::string> ctg_id =
-      CtgFilter(module_, *principal, request->ctg(), "ctg");
+  absl::StatusOr<std::string> ctg_id = CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   if (absl::StatusOr<platform::Role> role =
           platform::Authorize(*principal, Permission::kReadCdtWorkQueue, platform::Scope::None());
@@ -117,8 +116,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
     }
   }
   if (absl::Status s = bad.Build(); !s.ok()) return Fail(reactor, s);
-  absl::StatusOr<std::string> ctg_id =
-      CtgFilter(module_, *principal, request->ctg(), "ctg");
+  absl::StatusOr<std::string> ctg_id = CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string start = request->has_start_date() ? DateKey(request->start_date()) : "";
@@ -159,8 +157,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListChanges(grpc::CallbackServerC
           *applied.mutable_exchange() = exchange;
         }
       }
-      applied.set_exchange_name(
-          ExchangeName(state.post_id, change_id, change.applied_exchange_id));
+      applied.set_exchange_name(ExchangeName(state.post_id, change_id, change.applied_exchange_id));
       changes.emplace_back(absl::StrCat(effective, "|", state.post_id, "|", change_id),
                            std::move(applied));
     }

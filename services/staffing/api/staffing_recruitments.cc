@@ -14,16 +14,15 @@ template <typename Cmd>
 std::function<platform::Decider<RecruitmentAggregate>(const api::Granted&)> RecruitmentDecider(
     StaffingModule& module, Cmd command, DeciderOptions<Cmd> options = {}) {
   return MakeDecider<RecruitmentAggregate>(
-      std::move(command), [&module] { return module.RecruitmentLookups(); },
-      std::move(options));
+      std::move(command), [&module] { return module.RecruitmentLookups(); }, std::move(options));
 }
 
 // One step of an existing recruitment.
 template <typename Cmd>
 Command<RecruitmentAggregate> Step(StaffingModule& module, const google::protobuf::Message* request,
-                                   Permission permission,
-                                   const std::string& etag, const std::string& request_id,
-                                   Cmd command, DeciderOptions<Cmd> options = {}) {
+                                   Permission permission, const std::string& etag,
+                                   const std::string& request_id, Cmd command,
+                                   DeciderOptions<Cmd> options = {}) {
   Command<RecruitmentAggregate> run;
   run.request = request;
   run.permission = permission;
@@ -76,23 +75,24 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::OpenRecruitment(
   command.motif = recruitment.motif();
   command.date = request->date();
   Command<RecruitmentAggregate> run =
-      Step(module_, request, Permission::kActAsEmployer, /*etag=*/"",
-           request->request_id(), std::move(command),
+      Step(module_, request, Permission::kActAsEmployer, /*etag=*/"", request->request_id(),
+           std::move(command),
            DeciderOptions<staffing::OpenRecruitment>{.rename = [](absl::string_view field) {
              return field == "post" || field == "motif" ? absl::StrCat("recruitment.", field)
                                                         : std::string(field);
            }});
-  const Target target =
-      TargetOf(staffing::RecruitmentStream(recruitment_id), post.state.ctg,
-                             post.state.employer, post_not_found);
+  const Target target = TargetOf(staffing::RecruitmentStream(recruitment_id), post.state.ctg,
+                                 post.state.employer, post_not_found);
   RefuseHiddenExisting(module_, *principal, recruitment_id, run);
-  return Execute<RecruitmentAggregate>(call, *std::move(principal), target, std::move(run), response);
+  return Execute<RecruitmentAggregate>(call, *std::move(principal), target, std::move(run),
+                                       response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetRecruitment(
     grpc::CallbackServerContext* call, const v1::GetRecruitmentRequest* request,
     v1::Recruitment* response) {
-  return Calls<RecruitmentAggregate>().GetAs(call, *request, request->name(), Permission::kReadCtg, response,
+  return Calls<RecruitmentAggregate>().GetAs(
+      call, *request, request->name(), Permission::kReadCtg, response,
       [](const platform::Repository<RecruitmentAggregate>::Snapshot& snapshot) {
         return ToRecruitment(snapshot.state, snapshot.revision);
       });
@@ -114,8 +114,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListRecruitments(
     if (!post_id.ok()) return Fail(reactor, post_id.status());
     post = staffing::PostName(*post_id);
   }
-  absl::StatusOr<std::string> ctg_id =
-      CtgFilter(module_, *principal, request->ctg(), "ctg");
+  absl::StatusOr<std::string> ctg_id = CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string filter = absl::StrCat("recruitments|", ctg, "|", post, "|", request->status());
@@ -129,8 +128,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListRecruitments(
                 state.status == request->status());
       },
       [&](const platform::Repository<RecruitmentAggregate>::Snapshot& snapshot) {
-        *response->add_recruitments() =
-            ToRecruitment(snapshot.state, snapshot.revision);
+        *response->add_recruitments() = ToRecruitment(snapshot.state, snapshot.revision);
       });
   if (!last.empty()) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);
@@ -145,9 +143,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::AgreeCadrage(grpc::CallbackServer
   command.involvements.assign(request->involvements().begin(), request->involvements().end());
   command.candidate_choice_involvement = request->candidate_choice_involvement();
   command.fonction = request->fonction();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEitherParty, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEitherParty, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -157,9 +156,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::SubmitFicheDePoste(
   staffing::SubmitFicheDePoste command;
   command.document = request->document();
   command.date = request->date();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -171,9 +171,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GiveCafOpinionOnFiche(
   command.opinion = request->opinion();
   command.date = request->date();
   command.comment = request->comment();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsCaf, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -183,9 +184,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::PublishOffer(grpc::CallbackServer
   staffing::PublishOffer command;
   command.date = request->date();
   command.channel = request->channel();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -195,9 +197,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CloseApplications(
   staffing::CloseApplications command;
   command.date = request->date();
   command.applications_received = request->applications_received();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -208,9 +211,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ShortlistCandidates(
   command.date = request->date();
   command.candidates_shortlisted = request->candidates_shortlisted();
   command.caf_participated = request->caf_participated();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -221,9 +225,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::HoldJury(grpc::CallbackServerCont
   command.date = request->date();
   command.candidates_interviewed = request->candidates_interviewed();
   command.caf_participated = request->caf_participated();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -233,9 +238,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::SynthesiseInterviews(
   staffing::SynthesiseInterviews command;
   command.date = request->date();
   command.caf_participated = request->caf_participated();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -246,10 +252,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::SkipRecruitmentStep(
   command.step = request->step();
   command.reason = request->reason();
   Command<RecruitmentAggregate> run =
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command));
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command));
   run.reason = request->reason();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                                     response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::ChooseCandidate(
@@ -260,9 +267,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ChooseCandidate(
   command.date = request->date();
   command.caf_participated = request->caf_participated();
   const StaffingModule* module = &module_;
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command),
            DeciderOptions<staffing::ChooseCandidate>{
                .after =
                    [module](const staffing::ChooseCandidate& c) {
@@ -279,9 +287,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::GiveCafOpinionOnCandidate(
   command.opinion = request->opinion();
   command.date = request->date();
   command.comment = request->comment();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsCaf, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -291,9 +300,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::TakeEmployerDecision(
   staffing::TakeEmployerDecision command;
   command.person = request->person();
   command.date = request->date();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -304,9 +314,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::HirePerson(grpc::CallbackServerCo
   command.person = request->person();
   command.contract_date = request->contract_date();
   command.start_date = request->start_date();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -321,9 +332,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CompleteIntegration(
       OptionalDate(request->has_copil_presentation_date(), request->copil_presentation_date());
   command.partners_meeting_date =
       OptionalDate(request->has_partners_meeting_date(), request->partners_meeting_date());
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -332,9 +344,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CloseRecruitment(
     v1::Recruitment* response) {
   staffing::CloseRecruitment command;
   command.date = request->date();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<RecruitmentAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -344,10 +357,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CancelRecruitment(
   staffing::CancelRecruitment command;
   command.reason = request->reason();
   Command<RecruitmentAggregate> run =
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command));
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command));
   run.reason = request->reason();
-  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
+  return Calls<RecruitmentAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                                     response);
 }
 
 }  // namespace ctg::staffing_api

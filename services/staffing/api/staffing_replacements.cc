@@ -12,17 +12,16 @@ using platform::Permission;
 // One step of an existing replacement.
 template <typename Cmd>
 Command<ReplacementAggregate> Step(StaffingModule& module, const google::protobuf::Message* request,
-                                   Permission permission,
-                                   const std::string& etag, const std::string& request_id,
-                                   Cmd command, DeciderOptions<Cmd> options = {}) {
+                                   Permission permission, const std::string& etag,
+                                   const std::string& request_id, Cmd command,
+                                   DeciderOptions<Cmd> options = {}) {
   Command<ReplacementAggregate> run;
   run.request = request;
   run.permission = permission;
   run.etag = etag;
   run.request_id = request_id;
   run.decider = MakeDecider<ReplacementAggregate>(
-      std::move(command), [&module] { return module.ReplacementLookups(); },
-      std::move(options));
+      std::move(command), [&module] { return module.ReplacementLookups(); }, std::move(options));
   return run;
 }
 
@@ -68,24 +67,23 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RequestReplacement(
   if (replacement.has_end_date()) command.end_date = replacement.end_date();
   if (replacement.has_reduction()) command.reduction = replacement.reduction();
   const StaffingModule* module = &module_;
-  Command<ReplacementAggregate> run =
-      Step(module_, request, Permission::kActAsEmployer, "",
-           request->request_id(), std::move(command),
-           DeciderOptions<staffing::RequestReplacement>{
-               .after =
-                   [module](const staffing::RequestReplacement& c) {
-                     return module->persons().RequirePerson(c.person, "replacement.person");
-                   },
-               .rename =
-                   [](absl::string_view field) {
-                     return field == "replacement_id" ? std::string(field)
-                                                      : absl::StrCat("replacement.", field);
-                   }});
-  const Target target =
-      TargetOf(staffing::ReplacementStream(replacement_id), post.state.ctg,
-                             post.state.employer, post_not_found);
+  Command<ReplacementAggregate> run = Step(
+      module_, request, Permission::kActAsEmployer, "", request->request_id(), std::move(command),
+      DeciderOptions<staffing::RequestReplacement>{
+          .after =
+              [module](const staffing::RequestReplacement& c) {
+                return module->persons().RequirePerson(c.person, "replacement.person");
+              },
+          .rename =
+              [](absl::string_view field) {
+                return field == "replacement_id" ? std::string(field)
+                                                 : absl::StrCat("replacement.", field);
+              }});
+  const Target target = TargetOf(staffing::ReplacementStream(replacement_id), post.state.ctg,
+                                 post.state.employer, post_not_found);
   RefuseHiddenExisting(module_, *principal, replacement_id, run);
-  return Execute<ReplacementAggregate>(call, *std::move(principal), target, std::move(run), response);
+  return Execute<ReplacementAggregate>(call, *std::move(principal), target, std::move(run),
+                                       response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::ValidateReplacement(
@@ -94,9 +92,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ValidateReplacement(
   staffing::ValidateReplacement command;
   command.date = request->date();
   command.comment = request->comment();
-  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsCaf, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<ReplacementAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -106,9 +105,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::RefuseReplacement(
   staffing::RefuseReplacement command;
   command.date = request->date();
   command.comment = request->comment();
-  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsCaf, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<ReplacementAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsCaf, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -117,9 +117,10 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::StartReplacement(
     v1::Replacement* response) {
   staffing::StartReplacement command;
   command.start_date = request->start_date();
-  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name",
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command)),
+  return Calls<ReplacementAggregate>().RunOnExisting(
+      call, request->name(), "name",
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command)),
       response);
 }
 
@@ -131,10 +132,11 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::EndReplacement(
   command.outcome = request->outcome();
   command.reason = request->reason();
   Command<ReplacementAggregate> run =
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command));
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command));
   run.reason = request->reason();
-  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                                     response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::CancelReplacement(
@@ -143,16 +145,18 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::CancelReplacement(
   staffing::CancelReplacement command;
   command.reason = request->reason();
   Command<ReplacementAggregate> run =
-      Step(module_, request, Permission::kActAsEmployer, request->etag(),
-           request->request_id(), std::move(command));
+      Step(module_, request, Permission::kActAsEmployer, request->etag(), request->request_id(),
+           std::move(command));
   run.reason = request->reason();
-  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name", std::move(run), response);
+  return Calls<ReplacementAggregate>().RunOnExisting(call, request->name(), "name", std::move(run),
+                                                     response);
 }
 
 grpc::ServerUnaryReactor* StaffingServiceImpl::GetReplacement(
     grpc::CallbackServerContext* call, const v1::GetReplacementRequest* request,
     v1::Replacement* response) {
-  return Calls<ReplacementAggregate>().GetAs(call, *request, request->name(), Permission::kReadCtg, response,
+  return Calls<ReplacementAggregate>().GetAs(
+      call, *request, request->name(), Permission::kReadCtg, response,
       [](const platform::Repository<ReplacementAggregate>::Snapshot& snapshot) {
         return ToReplacement(snapshot.state, snapshot.revision);
       });
@@ -174,8 +178,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListReplacements(
     if (!post_id.ok()) return Fail(reactor, post_id.status());
     post = staffing::PostName(*post_id);
   }
-  absl::StatusOr<std::string> ctg_id =
-      CtgFilter(module_, *principal, request->ctg(), "ctg");
+  absl::StatusOr<std::string> ctg_id = CtgFilter(module_, *principal, request->ctg(), "ctg");
   if (!ctg_id.ok()) return Fail(reactor, ctg_id.status());
   const std::string ctg = ctg_id->empty() ? "" : plans::CtgName(*ctg_id);
   const std::string filter = absl::StrCat("replacements|", ctg, "|", post, "|", request->status());
@@ -190,8 +193,7 @@ grpc::ServerUnaryReactor* StaffingServiceImpl::ListReplacements(
                 state.status == request->status());
       },
       [&](const platform::Repository<ReplacementAggregate>::Snapshot& snapshot) {
-        *response->add_replacements() =
-            ToReplacement(snapshot.state, snapshot.revision);
+        *response->add_replacements() = ToReplacement(snapshot.state, snapshot.revision);
       });
   if (!last.empty()) response->set_next_page_token(api::EncodePageToken(last, filter));
   reactor->Finish(grpc::Status::OK);

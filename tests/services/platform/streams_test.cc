@@ -30,8 +30,7 @@ TEST(StreamCatalogTest, RefusesCategoriesThatOverlap) {
 TEST(StreamCatalogTest, TheCategoryDecidesAndTheRestIsTheLogs) {
   StreamCatalog catalog;
   ASSERT_OK(catalog.Add(PublicStreams("org-", Permission::kReadRegistry)));
-  ASSERT_OK(catalog.Add(CtgStreams("ctg-", [](absl::string_view stream)
-                                               -> std::optional<CtgScope> {
+  ASSERT_OK(catalog.Add(CtgStreams("ctg-", [](absl::string_view stream) -> std::optional<CtgScope> {
     if (stream != "ctg-own") return std::nullopt;
     return CtgScope{"own", "", {"900000002"}, {}};
   })));

@@ -52,8 +52,7 @@ TEST_F(ModulesTest, ServesEveryServiceOfTheApiUnderItsName) {
 }
 
 TEST_F(ModulesTest, EveryRpcIsFoundFromItsRequestType) {
-  const google::protobuf::DescriptorPool* pool =
-      google::protobuf::DescriptorPool::generated_pool();
+  const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   google::protobuf::DynamicMessageFactory factory(pool);
   std::set<const google::protobuf::Descriptor*> inputs;
   int methods = 0;
@@ -66,11 +65,9 @@ TEST_F(ModulesTest, EveryRpcIsFoundFromItsRequestType) {
       EXPECT_TRUE(inputs.insert(method->input_type()).second)
           << method->full_name() << " shares its request type with another RPC";
       const google::protobuf::Message* request =
-          google::protobuf::MessageFactory::generated_factory()->GetPrototype(
-              method->input_type());
+          google::protobuf::MessageFactory::generated_factory()->GetPrototype(method->input_type());
       ASSERT_NE(request, nullptr) << method->full_name();
-      EXPECT_EQ(api::MethodOf(*request),
-                "/" + descriptor->full_name() + "/" + method->name());
+      EXPECT_EQ(api::MethodOf(*request), "/" + descriptor->full_name() + "/" + method->name());
     }
   }
   EXPECT_GT(methods, 50);
