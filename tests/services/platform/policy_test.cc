@@ -435,6 +435,18 @@ TEST(PolicyTest, AnUnassignedCtgIsNoPortfolioOfAPrincipalWithoutSubject) {
               StatusIs(absl::StatusCode::kNotFound, "not found"));
 }
 
+// Degenerate, but decided: acting for a signatory compares the organisations as they are,
+// while an employer must be named.
+TEST(PolicyTest, AnEmployerMustBeNamedEvenWhenThePrincipalHasNoOrganisation) {
+  const CtgScope ctg{"ctg-1", "", {""}, {}};
+  const Principal principal{kSubject, "", {Role::kChargeCooperation}};
+  EXPECT_EQ(*Authorize(principal, Permission::kActForSignatory, Scope::Ctg(ctg)),
+            Role::kChargeCooperation);
+  EXPECT_THAT(Authorize(principal, Permission::kActAsEmployer, Scope::Ctg(ctg)),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "your roles (charge_cooperation) do not allow this"));
+}
+
 TEST(PolicyTest, ActsForCafOnlyUnderTheCafRolesThatRecordSteps) {
   for (Role role : kAllRoles) {
     SCOPED_TRACE(RoleName(role));
