@@ -1,6 +1,7 @@
 #include "services/platform/policy.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/str_cat.h"
 
@@ -30,121 +31,140 @@ bool RoleReadsCtg(const Principal& principal, Role role, const CtgScope& ctg) {
   return false;
 }
 
-// Whether `role` grants `permission` on `scope`, assuming the principal may read what the
-// scope names (checked by the caller for CTGs).
-bool RoleGrants(const Principal& principal, Role role, Permission permission,
-                const Scope& scope) {
-  const bool caf_admin = role == Role::kCafAdmin;
-  const bool cdt = role == Role::kCafCdt;
-  const bool changes_ctgs = role == Role::kCollectiviteAdmin || role == Role::kChargeCooperation;
-  switch (permission) {
-    case Permission::kReadRegistry:
-    case Permission::kReadCheckpoint:
-      return true;
-    case Permission::kCreateOrganisation:
-      return caf_admin || cdt;
-    case Permission::kUpdateOrganisation:
-      return caf_admin || cdt ||
-             (role == Role::kCollectiviteAdmin && scope.organisation == principal.organisation);
-    case Permission::kCreateCtg:
-      return caf_admin || cdt ||
-             (role == Role::kCollectiviteAdmin && scope.organisation == principal.organisation);
-    case Permission::kReadCtg:
-      return scope.ctg != nullptr && RoleReadsCtg(principal, role, *scope.ctg);
-    case Permission::kChangeCtg:
-    case Permission::kTransitionCtg:
-      if (scope.ctg == nullptr) return false;
-      return caf_admin || (cdt && RoleReadsCtg(principal, role, *scope.ctg)) ||
-             (changes_ctgs && RoleReadsCtg(principal, role, *scope.ctg));
-    case Permission::kActForSignatory:
-      if (scope.ctg == nullptr) return false;
-      return caf_admin || (cdt && RoleReadsCtg(principal, role, *scope.ctg)) ||
-             (changes_ctgs && RoleReadsCtg(principal, role, *scope.ctg) &&
-              scope.organisation == principal.organisation);
-    case Permission::kAssignCdt:
-      return caf_admin;
-    case Permission::kReadLog:
-    case Permission::kSubscribe:
-      return caf_admin || cdt || role == Role::kCafCommission;
-    case Permission::kAdminister:
-      return caf_admin;
-    case Permission::kCreatePerson:
-      return caf_admin || (changes_ctgs && scope.organisation == principal.organisation);
-    case Permission::kReadPerson:
-      if (caf_admin || (changes_ctgs && scope.organisation == principal.organisation)) {
-        return true;
-      }
-      return cdt && scope.person != nullptr &&
-             std::any_of(scope.person->ctgs.begin(), scope.person->ctgs.end(),
-                         [&](const CtgScope& ctg) { return RoleReadsCtg(principal, role, ctg); });
-    case Permission::kErasePerson:
-      return caf_admin ||
-             (role == Role::kCollectiviteAdmin && scope.organisation == principal.organisation);
-    case Permission::kActAsEmployer:
-      if (scope.ctg == nullptr) return false;
-      return caf_admin || (changes_ctgs && RoleReadsCtg(principal, role, *scope.ctg) &&
-                           !scope.organisation.empty() &&
-                           scope.organisation == principal.organisation);
-    case Permission::kActAsCaf:
-      if (scope.ctg == nullptr) return false;
-      return caf_admin || (cdt && RoleReadsCtg(principal, role, *scope.ctg));
-    case Permission::kActAsEitherParty:
-      return RoleGrants(principal, role, Permission::kActAsEmployer, scope) ||
-             RoleGrants(principal, role, Permission::kActAsCaf, scope);
-    case Permission::kReadCdtWorkQueue:
-      return caf_admin || cdt || role == Role::kCafCommission;
-  }
-  return false;
-}
-
-// What a permission asks of its scope, and what its refusal says.
-struct Traits {
-  bool needs_ctg;        // the scope names a CTG, which the principal must be able to read
-  bool hides_existence;  // a refusal is NOT_FOUND, so that it says nothing of what exists
+// One of the principal's roles, weighed against a permission's scope.
+struct Grant {
+  const Principal& principal;
+  Role role;
+  const Scope& scope;
 };
 
-// One row per permission, by context. No default: a new permission without its row is a
-// -Wswitch error.
-Traits TraitsOf(Permission permission) {
-  constexpr Traits kPlain{false, false};
-  constexpr Traits kOnCtg{true, false};
-  constexpr Traits kHidden{false, true};
+// Whom a row grants its permission to: whether the role of `grant`, on its scope, is one of
+// them. The grantees below are named for who they are; they may assume nothing of the scope.
+using Grantee = bool (*)(const Grant& grant);
+
+// Every authenticated principal.
+bool Anyone(const Grant&) { return true; }
+bool CafAdmin(const Grant& g) { return g.role == Role::kCafAdmin; }
+bool CafCommission(const Grant& g) { return g.role == Role::kCafCommission; }
+// Any caf_cdt, whatever their portfolio.
+bool AnyCdt(const Grant& g) { return g.role == Role::kCafCdt; }
+// Whoever reads the scope's CTG under this role.
+bool CtgReader(const Grant& g) {
+  return g.scope.ctg != nullptr && RoleReadsCtg(g.principal, g.role, *g.scope.ctg);
+}
+// The caf_cdt following the scope's CTG.
+bool PortfolioCdt(const Grant& g) { return AnyCdt(g) && CtgReader(g); }
+// A caf_cdt following one of the CTGs that concern the scope's person.
+bool PersonsPortfolioCdt(const Grant& g) {
+  if (!AnyCdt(g) || g.scope.person == nullptr) return false;
+  const std::vector<CtgScope>& ctgs = g.scope.person->ctgs;
+  return std::any_of(ctgs.begin(), ctgs.end(),
+                     [&](const CtgScope& ctg) { return RoleReadsCtg(g.principal, g.role, ctg); });
+}
+// collectivite_admin and charge_cooperation: the roles of a collectivité that change its
+// CTGs, register its persons and take the employer's staffing steps.
+bool CollectiviteStaff(const Grant& g) {
+  return g.role == Role::kCollectiviteAdmin || g.role == Role::kChargeCooperation;
+}
+bool ForOwnOrganisation(const Grant& g) { return g.scope.organisation == g.principal.organisation; }
+// The collectivite_admin of the scope's organisation.
+bool OwnCollectiviteAdmin(const Grant& g) {
+  return g.role == Role::kCollectiviteAdmin && ForOwnOrganisation(g);
+}
+// The collectivité staff of the scope's organisation.
+bool OwnCollectiviteStaff(const Grant& g) { return CollectiviteStaff(g) && ForOwnOrganisation(g); }
+// The staff of a collectivité signatory of the scope's CTG.
+bool SignatoryCollectivite(const Grant& g) { return CollectiviteStaff(g) && CtgReader(g); }
+// The staff of a collectivité signatory of the scope's CTG, acting for itself.
+bool SignatoryCollectiviteForItself(const Grant& g) {
+  return SignatoryCollectivite(g) && ForOwnOrganisation(g);
+}
+// The staff of a collectivité signatory of the scope's CTG, named as the employer.
+bool Employer(const Grant& g) {
+  return SignatoryCollectivite(g) && !g.scope.organisation.empty() && ForOwnOrganisation(g);
+}
+
+// What a permission asks of its scope, what its refusal says, and whom it is granted to.
+struct Rule {
+  // The scope names a CTG, which the principal must be able to read (under any role): if not,
+  // the CTG is NOT_FOUND before any grant is weighed.
+  bool needs_ctg = false;
+  // A refusal is NOT_FOUND, so that it says nothing of what exists.
+  bool hides_existence = false;
+  // A PERMISSION_DENIED names the organisation acted for, when the scope has one.
+  bool denial_names_organisation = false;
+  // Granted under the first of the principal's roles that any of these grant to; unused slots
+  // are null. A row that needs more does not compile: raise the size.
+  std::array<Grantee, 3> grantees = {};
+};
+
+// The policy: one row per permission, by context. No default: a new permission without its
+// row is a -Wswitch error.
+Rule RuleOf(Permission permission) {
   switch (permission) {
-    // Partners: the organisation registry.
+    // Partners: the organisation registry (public data).
     case Permission::kReadRegistry:
+      return {.grantees = {Anyone}};
     case Permission::kCreateOrganisation:
+      return {.grantees = {CafAdmin, AnyCdt}};
     case Permission::kUpdateOrganisation:
-      return kPlain;
+      return {.grantees = {CafAdmin, AnyCdt, OwnCollectiviteAdmin}};
+
     // Plans: CTGs.
     case Permission::kCreateCtg:
-      return kPlain;
+      return {.grantees = {CafAdmin, AnyCdt, OwnCollectiviteAdmin}};
     case Permission::kReadCtg:
+      return {.needs_ctg = true, .grantees = {CtgReader}};
     case Permission::kChangeCtg:
-    case Permission::kActForSignatory:
     case Permission::kTransitionCtg:
+      return {.needs_ctg = true, .grantees = {CafAdmin, PortfolioCdt, SignatoryCollectivite}};
+    case Permission::kActForSignatory:
+      return {
+          .needs_ctg = true,
+          .denial_names_organisation = true,
+          .grantees = {CafAdmin, PortfolioCdt, SignatoryCollectiviteForItself},
+      };
     case Permission::kAssignCdt:
-      return kOnCtg;
+      return {.needs_ctg = true, .grantees = {CafAdmin}};
+
+    // Persons (personal data).
+    case Permission::kCreatePerson:
+      return {.grantees = {CafAdmin, OwnCollectiviteStaff}};
+    case Permission::kReadPerson:
+      return {.hides_existence = true,
+              .grantees = {CafAdmin, OwnCollectiviteStaff, PersonsPortfolioCdt}};
+    case Permission::kErasePerson:
+      return {.hides_existence = true, .grantees = {CafAdmin, OwnCollectiviteAdmin}};
+
+    // Staffing: posts of a CTG, their recruitments and replacements.
+    case Permission::kActAsEmployer:
+      return {
+          .needs_ctg = true,
+          .denial_names_organisation = true,
+          .grantees = {CafAdmin, Employer},
+      };
+    case Permission::kActAsCaf:
+      return {.needs_ctg = true, .grantees = {CafAdmin, PortfolioCdt}};
+    case Permission::kActAsEitherParty:
+      return {.needs_ctg = true, .grantees = {CafAdmin, PortfolioCdt, Employer}};
+    case Permission::kReadCdtWorkQueue:
+      return {.grantees = {CafAdmin, AnyCdt, CafCommission}};
+
     // Audit and administration.
     case Permission::kReadLog:
-    case Permission::kReadCheckpoint:
     case Permission::kSubscribe:
+      return {.grantees = {CafAdmin, AnyCdt, CafCommission}};
+    case Permission::kReadCheckpoint:
+      return {.grantees = {Anyone}};
     case Permission::kAdminister:
-      return kPlain;
-    // Persons.
-    case Permission::kCreatePerson:
-      return kPlain;
-    case Permission::kReadPerson:
-    case Permission::kErasePerson:
-      return kHidden;
-    // Staffing.
-    case Permission::kActAsEmployer:
-    case Permission::kActAsCaf:
-    case Permission::kActAsEitherParty:
-      return kOnCtg;
-    case Permission::kReadCdtWorkQueue:
-      return kPlain;
+      return {.grantees = {CafAdmin}};
   }
-  return kPlain;
+  return {};
+}
+
+bool Grants(const Rule& rule, const Grant& grant) {
+  return std::any_of(rule.grantees.begin(), rule.grantees.end(),
+                     [&](Grantee grantee) { return grantee != nullptr && grantee(grant); });
 }
 
 }  // namespace
@@ -164,23 +184,22 @@ bool CanReadCtg(const Principal& principal, const CtgScope& scope) {
 
 absl::StatusOr<Role> Authorize(const Principal& principal, Permission permission,
                                const Scope& scope) {
-  const Traits traits = TraitsOf(permission);
-  if (traits.needs_ctg) {
+  const Rule rule = RuleOf(permission);
+  if (rule.needs_ctg) {
     if (scope.ctg == nullptr) return absl::InternalError("policy: a CTG permission without a CTG");
     // A CTG the principal may not read does not exist for them.
     if (!CanReadCtg(principal, *scope.ctg)) return CtgNotFound(scope.ctg->ctg_id);
   }
   for (Role role : principal.roles) {
-    if (RoleGrants(principal, role, permission, scope)) return role;
+    if (Grants(rule, {principal, role, scope})) return role;
   }
-  if (traits.hides_existence) return absl::NotFoundError("not found");
+  if (rule.hides_existence) return absl::NotFoundError("not found");
   std::string roles;
-  for (Role role : principal.roles) absl::StrAppend(&roles, roles.empty() ? "" : ", ", RoleName(role));
+  for (Role role : principal.roles)
+    absl::StrAppend(&roles, roles.empty() ? "" : ", ", RoleName(role));
   return absl::PermissionDeniedError(
       absl::StrCat("your roles (", roles, ") do not allow this",
-                   (permission == Permission::kActForSignatory ||
-                    permission == Permission::kActAsEmployer) &&
-                           !scope.organisation.empty()
+                   rule.denial_names_organisation && !scope.organisation.empty()
                        ? absl::StrCat(" for organisations/", scope.organisation)
                        : ""));
 }

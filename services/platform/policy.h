@@ -41,6 +41,37 @@
 
 namespace ctg::platform {
 
+// policy.cc decides all this in one table, a row per Permission (RuleOf): whether it needs a
+// readable CTG (else NOT_FOUND "ctgs/… not found"), whether a refusal hides existence
+// (NOT_FOUND "not found"), and the roles granting it (a collectivité's "staff": its
+// collectivite_admin and charge_cooperation; "portfolio cdt": the CTG's caf_cdt;
+// "signatory": the staff of a collectivité signatory of the CTG):
+//   Partners                 CTG  hides  granted to
+//     kReadRegistry           -     -    everyone
+//     kCreateOrganisation     -     -    caf_admin, any caf_cdt
+//     kUpdateOrganisation     -     -    caf_admin, any caf_cdt, its own collectivite_admin
+//   Plans
+//     kCreateCtg              -     -    caf_admin, any caf_cdt, the porteur's collectivite_admin
+//     kReadCtg               yes    -    whoever reads it
+//     kChangeCtg             yes    -    caf_admin, portfolio cdt, signatory
+//     kActForSignatory       yes    -    caf_admin, portfolio cdt, signatory acting for itself
+//     kTransitionCtg         yes    -    caf_admin, portfolio cdt, signatory
+//     kAssignCdt             yes    -    caf_admin
+//   Persons
+//     kCreatePerson           -     -    caf_admin, the registering collectivité's staff
+//     kReadPerson             -    yes   caf_admin, the registering collectivité's staff, the
+//                                        caf_cdt of a CTG that concerns the person
+//     kErasePerson            -    yes   caf_admin, the registering collectivite_admin
+//   Staffing
+//     kActAsEmployer         yes    -    caf_admin, signatory named as the employer
+//     kActAsCaf              yes    -    caf_admin, portfolio cdt
+//     kActAsEitherParty      yes    -    caf_admin, portfolio cdt, signatory named as employer
+//     kReadCdtWorkQueue       -     -    caf_admin, any caf_cdt, caf_commission
+//   Audit and administration
+//     kReadLog, kSubscribe    -     -    caf_admin, any caf_cdt, caf_commission
+//     kReadCheckpoint         -     -    everyone
+//     kAdminister             -     -    caf_admin
+// A PERMISSION_DENIED of kActForSignatory or kActAsEmployer names the organisation acted for.
 enum class Permission {
   kReadRegistry,        // Get/List organisations
   kCreateOrganisation,  // CreateOrganisation
