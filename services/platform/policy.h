@@ -105,7 +105,8 @@ struct CtgScope {
 };
 
 // Whom a person concerns, as the policy needs it: the organisation (SIREN) that registered them
-// and the CTGs that concern them (services/api/registry.h says which).
+// and the CTGs that concern them (the persons module says which:
+// services/persons/api/persons_module.h).
 struct PersonScope {
   std::string organisation;
   std::vector<CtgScope> ctgs;
